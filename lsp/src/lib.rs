@@ -1,0 +1,1 @@
+//! The Jobflow language server.
