@@ -152,12 +152,22 @@ pub struct Note {
 impl Diagnostic {
     /// A diagnostic of `code` at `span`, its severity taken from the code.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity(), span, message: message.into(), notes: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            span,
+            message: message.into(),
+            notes: Vec::new(),
+            help: None,
+        }
     }
 
     /// Adds a note pointing at `span`.
     pub fn with_note(mut self, span: Option<Span>, message: impl Into<String>) -> Self {
-        self.notes.push(Note { span, message: message.into() });
+        self.notes.push(Note {
+            span,
+            message: message.into(),
+        });
         self
     }
 

@@ -1,20 +1,51 @@
-//! The subcommands of `jobflow` (`cli-and-layout.md`).
+//! The subcommands of `jobflow` (`cli-and-layout.md`), one module each.
+
+mod build;
+mod check;
+mod disasm;
+mod fmt;
+mod lsp;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Command line of `jobflow`.
 #[derive(Parser, Debug)]
-#[command(name = "jobflow", version, about = "Compiler, resumable VM and language server for Kompira jobflows")]
+#[command(
+    name = "jobflow",
+    version,
+    about = "Compiler, resumable VM and language server for Kompira jobflows"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Compile (or load a .jfc) and run one flow as a new process.
+    Run(run::RunArgs),
+    /// Check every .jf file under each PATH without running anything.
+    Check(check::CheckArgs),
+    /// Compile flows to bytecode modules (.jfc).
+    Build(build::BuildArgs),
+    /// Print the bytecode of a .jf or .jfc file in readable form.
+    Disasm(disasm::DisasmArgs),
+    /// Run the language server on stdin/stdout.
+    Lsp(lsp::LspArgs),
+    /// Format flows in place.
+    Fmt(fmt::FmtArgs),
+}
 
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {}
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Disasm(args) => disasm::run(args),
+        Command::Lsp(args) => lsp::run(args),
+        Command::Fmt(args) => fmt::run(args),
+    }
 }

@@ -24,7 +24,10 @@ pub struct CallArgs<'a> {
 impl<'a> CallArgs<'a> {
     /// Only positional arguments.
     pub fn positional(values: &'a [Value]) -> Self {
-        CallArgs { positional: values, keywords: &[] }
+        CallArgs {
+            positional: values,
+            keywords: &[],
+        }
     }
 }
 

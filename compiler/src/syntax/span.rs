@@ -20,12 +20,18 @@ impl Span {
 
     /// An empty span at `offset`.
     pub const fn empty(offset: usize) -> Self {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// Length in bytes.
@@ -52,7 +58,10 @@ impl Span {
 
 impl From<std::ops::Range<usize>> for Span {
     fn from(r: std::ops::Range<usize>) -> Self {
-        Span { start: r.start, end: r.end }
+        Span {
+            start: r.start,
+            end: r.end,
+        }
     }
 }
 
@@ -81,7 +90,10 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_lf(text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts, len: text.len() }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
     }
 
     /// Number of lines (a text ending in LF has an empty last line).
@@ -104,7 +116,10 @@ impl LineIndex {
         let column = text.get(start..).map_or(0, |rest| {
             rest.char_indices().take_while(|(i, _)| start + i < offset).count()
         });
-        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 
     /// The 0-based line and UTF-16 column of `offset`, as LSP positions count.
@@ -112,16 +127,21 @@ impl LineIndex {
         let offset = offset.min(self.len);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let col = text
-            .get(start..)
-            .map_or(0, |rest| rest.char_indices().take_while(|(i, _)| start + i < offset).map(|(_, c)| c.len_utf16()).sum());
+        let col = text.get(start..).map_or(0, |rest| {
+            rest.char_indices()
+                .take_while(|(i, _)| start + i < offset)
+                .map(|(_, c)| c.len_utf16())
+                .sum()
+        });
         (line as u32, col as u32)
     }
 
     /// The byte offset of a 0-based line and UTF-16 column (LSP positions),
     /// clamped to the line's end.
     pub fn offset_of_lsp(&self, text: &str, line: u32, col_utf16: u32) -> usize {
-        let Some(&start) = self.starts.get(line as usize) else { return self.len };
+        let Some(&start) = self.starts.get(line as usize) else {
+            return self.len;
+        };
         let end = self.starts.get(line as usize + 1).copied().unwrap_or(self.len);
         let mut units = 0u32;
         for (i, c) in text.get(start..end).unwrap_or("").char_indices() {

@@ -1,0 +1,1 @@
+//! The compile-time checks of `language.md` section 11.

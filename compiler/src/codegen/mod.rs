@@ -1,0 +1,1 @@
+//! Code generation: checked syntax tree to a bytecode module.

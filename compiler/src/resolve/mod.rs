@@ -1,0 +1,1 @@
+//! Name resolution: scopes, object paths against the flow root, callees.

@@ -1,0 +1,1 @@
+//! Built-in functions (`stdlib.md` section 3).

@@ -1,0 +1,1 @@
+//! Methods and properties of values (`stdlib.md` section 4).

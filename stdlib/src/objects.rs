@@ -1,0 +1,1 @@
+//! The object tree on disk (`cli-and-layout.md`, `stdlib.md` section 5).

@@ -1,0 +1,1 @@
+//! Signatures of every built-in (`stdlib.md` section 6).
