@@ -14,3 +14,5 @@ pub mod functions;
 pub mod methods;
 #[cfg(feature = "runtime")]
 pub mod objects;
+#[cfg(feature = "runtime")]
+pub mod exec;

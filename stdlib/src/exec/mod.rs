@@ -1,0 +1,1 @@
+//! Command executors: how a command job runs (locally; over SSH later).
