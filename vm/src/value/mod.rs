@@ -7,6 +7,46 @@
 
 use std::rc::Rc;
 
+mod array;
+mod binary;
+mod casefold;
+mod compare;
+mod copy;
+mod dict;
+mod error;
+mod float;
+mod form;
+mod glob;
+mod int;
+mod ops;
+mod pattern;
+mod regex;
+mod string;
+mod template;
+mod time;
+mod truth;
+
+pub use array::resolve_index;
+pub use binary::bytes_repr;
+pub use compare::{case_match, compare, contains, eq, eq_checked, ge, gt, le, like, lt};
+pub use copy::deep_copy;
+pub use error::ValueError;
+pub use float::float_repr;
+pub use ops::{add, append_in_place, div, mul, neg, pos, rem, sub};
+pub use pattern::{MatchOutcome, RegexMatch};
+pub use string::string_repr;
+pub use template::template;
+
+/// The largest String or Binary (in bytes) an operator may build; larger
+/// results are a [`ValueError::SizeLimit`] raised before allocating.
+pub const MAX_SEQUENCE_LEN: usize = 1 << 28;
+
+/// The largest Array (in elements) an operator may build.
+pub const MAX_ARRAY_LEN: usize = 1 << 25;
+
+/// The largest Integer (in bits) an operator may build.
+pub const MAX_INT_BITS: u64 = 1 << 23;
+
 /// A jobflow value.
 #[derive(Clone, Debug)]
 pub enum Value {
@@ -69,7 +109,8 @@ pub struct Dict(pub Rc<std::cell::RefCell<indexmap::IndexMap<Key, Value>>>);
 #[derive(Clone, Debug)]
 pub struct Key(pub Value);
 
-/// A Pattern value (`language.md` 3.3).
+/// A Pattern value (`language.md` 3.3); build one with [`Pattern::new`],
+/// which compiles the matcher once.
 #[derive(Debug)]
 pub struct Pattern {
     /// Regex, glob or exact.
@@ -78,6 +119,8 @@ pub struct Pattern {
     pub ignore_case: bool,
     /// The pattern text (`r`, `g`) or the value (`e`, from `pattern()`).
     pub source: Value,
+    /// The compiled matcher.
+    matcher: pattern::Matcher,
 }
 
 /// The three kinds of pattern.
@@ -132,4 +175,150 @@ pub enum Function {
         /// The method name.
         name: String,
     },
+}
+
+impl Value {
+    /// A String value.
+    pub fn str(text: impl Into<String>) -> Value {
+        Value::Str(Str(Rc::new(text.into())))
+    }
+
+    /// A new Array holding `items`.
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Array::new(items))
+    }
+
+    /// A new Dictionary holding `entries` in their order.
+    pub fn dict(entries: indexmap::IndexMap<Key, Value>) -> Value {
+        Value::Dict(Dict::new(entries))
+    }
+
+    /// A new Dictionary from `(key, value)` pairs, as a `{k: v}` display
+    /// builds it: a repeated key keeps its first place and takes the last
+    /// value; an Array or Dictionary key is an error.
+    pub fn dict_from_pairs(pairs: impl IntoIterator<Item = (Value, Value)>) -> Result<Value, ValueError> {
+        let mut map = indexmap::IndexMap::new();
+        for (k, v) in pairs {
+            map.insert(Key::new(k)?, v);
+        }
+        Ok(Value::dict(map))
+    }
+
+    /// A Binary value.
+    pub fn binary(bytes: Vec<u8>) -> Value {
+        Value::Binary(Rc::new(bytes))
+    }
+
+    /// An Integer from a big integer, stored inline when it fits in i64.
+    pub fn int_from_bigint(n: num_bigint::BigInt) -> Value {
+        int::normalize(n)
+    }
+
+    /// A Timedelta value.
+    pub fn timedelta(td: Timedelta) -> Value {
+        Value::Timedelta(Rc::new(td))
+    }
+
+    /// A Datetime value.
+    pub fn datetime(dt: jiff::Zoned) -> Value {
+        Value::Datetime(Rc::new(dt))
+    }
+
+    /// A Pattern value (see [`Pattern::new`] for the errors).
+    pub fn pattern(kind: PatternKind, ignore_case: bool, source: Value) -> Result<Value, ValueError> {
+        Ok(Value::Pattern(Rc::new(Pattern::new(kind, ignore_case, source)?)))
+    }
+
+    /// The name `type()` gives this value's type (`stdlib.md` 3).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "Null",
+            Value::Bool(_) => "Boolean",
+            Value::Int(_) | Value::BigInt(_) => "Integer",
+            Value::Float(_) => "Float",
+            Value::Str(_) => "String",
+            Value::Binary(_) => "Binary",
+            Value::Array(_) => "Array",
+            Value::Dict(_) => "Dictionary",
+            Value::Pattern(_) => "Pattern",
+            Value::Datetime(_) => "Datetime",
+            Value::Date(_) => "Date",
+            Value::Time(_) => "Time",
+            Value::Timedelta(_) => "Timedelta",
+            Value::Object(_) => "Object",
+            Value::File(_) => "File",
+            Value::Function(_) => "Function",
+            Value::Channel(_) => "Channel",
+            Value::SessionChannel(_) => "SessionChannel",
+            Value::Process(_) => "Process",
+        }
+    }
+
+    /// The text of a String value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The value of an Integer that fits in i64.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an Integer (inline or big).
+    pub fn is_int(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::BigInt(_))
+    }
+
+    /// Whether this is a number (Integer or Float; Booleans are not).
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::BigInt(_) | Value::Float(_))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Float(f)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::str(s)
+    }
+}
+
+impl From<num_bigint::BigInt> for Value {
+    fn from(n: num_bigint::BigInt) -> Self {
+        Value::int_from_bigint(n)
+    }
+}
+
+impl From<Timedelta> for Value {
+    fn from(td: Timedelta) -> Self {
+        Value::timedelta(td)
+    }
 }

@@ -1,0 +1,74 @@
+//! Deep copy (`language.md` 3.1): what crosses to another process. Internal
+//! sharing and cycles are kept (memo by container identity); handles stay
+//! handles; immutable values are shared.
+
+use super::{Array, Dict, Function, Pattern, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A deep copy of `v`: new Arrays and Dictionaries, the same shape of
+/// sharing and cycles.
+pub fn deep_copy(v: &Value) -> Value {
+    copy(v, &mut HashMap::new())
+}
+
+fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
+    match v {
+        Value::Array(a) => {
+            if let Some(done) = memo.get(&a.id()) {
+                return done.clone();
+            }
+            let fresh = Array::new(Vec::new());
+            memo.insert(a.id(), Value::Array(fresh.clone()));
+            let items: Vec<Value> = a.borrow().clone();
+            let copied: Vec<Value> = items.iter().map(|x| nested(x, memo)).collect();
+            *fresh.borrow_mut() = copied;
+            Value::Array(fresh)
+        }
+        Value::Dict(d) => {
+            if let Some(done) = memo.get(&d.id()) {
+                return done.clone();
+            }
+            let fresh = Dict::new(indexmap::IndexMap::new());
+            memo.insert(d.id(), Value::Dict(fresh.clone()));
+            let entries: Vec<(super::Key, Value)> = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for (k, val) in entries {
+                // Keys are never Arrays or Dictionaries; their contents may
+                // still hold one (an exact Pattern), so they are copied too.
+                let k = super::Key(nested(&k.0, memo));
+                let val = nested(&val, memo);
+                fresh.borrow_mut().insert(k, val);
+            }
+            Value::Dict(fresh)
+        }
+        Value::Pattern(p) if needs_copy(&p.source) => {
+            let source = nested(&p.source, memo);
+            match Pattern::new(p.kind, p.ignore_case, source) {
+                Ok(q) => Value::Pattern(Rc::new(q)),
+                Err(_) => v.clone(),
+            }
+        }
+        Value::Function(f) => match &**f {
+            Function::Method { receiver, name } if needs_copy(receiver) => Value::Function(Rc::new(Function::Method {
+                receiver: nested(receiver, memo),
+                name: name.clone(),
+            })),
+            _ => v.clone(),
+        },
+        _ => v.clone(),
+    }
+}
+
+fn nested(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || copy(v, memo))
+}
+
+/// Whether a value holds a mutable container somewhere.
+fn needs_copy(v: &Value) -> bool {
+    match v {
+        Value::Array(_) | Value::Dict(_) => true,
+        Value::Pattern(p) => needs_copy(&p.source),
+        Value::Function(f) => matches!(&**f, Function::Method { receiver, .. } if needs_copy(receiver)),
+        _ => false,
+    }
+}
