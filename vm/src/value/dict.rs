@@ -53,6 +53,9 @@ impl Hash for Key {
     }
 }
 
+/// 2^63 as a Float: integral Floats in `-TWO_63..TWO_63` hash as i64.
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+
 /// Key equality: `==` (`language.md` 5.2), except that NaN equals NaN.
 fn key_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -89,7 +92,7 @@ fn key_hash<H: Hasher>(v: &Value, state: &mut H) {
         Value::Float(f) => {
             if f.is_finite() && f.fract() == 0.0 {
                 state.write_u8(1);
-                if (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(f) {
+                if (-TWO_63..TWO_63).contains(f) {
                     (*f as i64).hash(state);
                 } else {
                     BigInt::from_f64(*f).unwrap_or_default().hash(state);

@@ -135,8 +135,11 @@ impl Pattern {
     pub fn is_match(&self, subject: &Value) -> Result<bool, ValueError> {
         match &self.matcher {
             Matcher::Regex(re) => match subject.as_str() {
+                // `find_input` honours `anchored` (`is_match_input` does not
+                // for regexes fancy-regex hands to the `regex` crate).
                 Some(text) => re
-                    .is_match_input(RegexInput::new(text).anchored(true))
+                    .find_input(RegexInput::new(text).anchored(true))
+                    .map(|m| m.is_some())
                     .map_err(|e| ValueError::RegexMatch { detail: e.to_string() }),
                 None => Ok(false),
             },
