@@ -1,1 +1,0 @@
-//! Built-in functions (`stdlib.md` section 3).

@@ -1,1 +1,0 @@
-//! Methods and properties of values (`stdlib.md` section 4).
