@@ -19,3 +19,59 @@ pub struct Parsed {
     /// Lexical and syntax diagnostics, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+mod chars;
+pub mod dump;
+pub mod lexer;
+mod literal;
+pub mod nesting;
+mod parser;
+pub mod token;
+
+use crate::diagnostics::{sort_diagnostics, Code};
+
+/// Parses one source text into a syntax tree, its comments and every
+/// lexical and syntax diagnostic (sorted in source order). Never fails and
+/// never panics: what cannot be read becomes error nodes.
+pub fn parse(source: &str) -> Parsed {
+    let lexed = lexer::lex(source);
+    let mut diagnostics = lexed.diagnostics;
+    let tokens = nesting::limit_nesting(lexed.tokens, &mut diagnostics);
+    let (program, syntax) = parser::parse_tokens(source, &tokens);
+    diagnostics.extend(syntax);
+    sort_diagnostics(&mut diagnostics);
+    let program = program.unwrap_or_else(|| ast::Program {
+        params: Vec::new(),
+        body: None,
+        span: Span::new(0, source.len()),
+    });
+    Parsed {
+        program,
+        comments: lexed.comments,
+        diagnostics,
+    }
+}
+
+/// Decodes the bytes of a flow (`language.md` 2.1): a leading UTF-8
+/// byte-order mark is skipped; invalid UTF-8 is E001 at the first bad byte.
+/// Spans of the diagnostic, and of everything parsed from the returned
+/// text, are relative to the returned text (after the mark).
+pub fn decode_source(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let at = e.valid_up_to();
+        let len = e.error_len().unwrap_or(1);
+        let shown: Vec<String> = body
+            .get(at..at + len)
+            .unwrap_or(&[])
+            .iter()
+            .map(|b| format!("{b:#04x}"))
+            .collect();
+        Diagnostic::new(
+            Code::E001,
+            Span::new(at, at + len),
+            format!("invalid UTF-8 at byte {at}: {}", shown.join(" ")),
+        )
+        .with_help("flows are UTF-8 text; convert the file (e.g. with iconv)")
+    })
+}

@@ -1,0 +1,131 @@
+//! The nesting limit (`language.md` 10, [A40]): blocks, brackets and
+//! parentheses nested beyond [`MAX_NESTING`] levels are E003 at the opening
+//! token. The too-deep region is replaced by one error token, so the parser
+//! (which recurses once per level of nesting) never sees more than the
+//! limit, whatever the input. A run of more than [`MAX_NESTING`] prefix
+//! operators (`- - - x`, `not not …`) counts as nesting too: each would be
+//! one more level of the tree.
+
+use super::span::Span;
+use super::token::{Keyword, Token, TokenKind};
+use crate::diagnostics::{Code, Diagnostic};
+use chumsky::span::SimpleSpan;
+
+/// The deepest nesting accepted.
+pub const MAX_NESTING: usize = 500;
+
+fn opens(kind: &TokenKind<'_>) -> bool {
+    matches!(kind, TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace)
+}
+
+fn closes(kind: &TokenKind<'_>) -> bool {
+    matches!(kind, TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace)
+}
+
+fn is_prefix(kind: &TokenKind<'_>) -> bool {
+    matches!(
+        kind,
+        TokenKind::Plus | TokenKind::Minus | TokenKind::Keyword(Keyword::Not)
+    )
+}
+
+/// Replaces every region nested too deep by an error token and reports it.
+/// Returns the tokens unchanged (no copy) when nothing is too deep.
+pub fn limit_nesting<'a>(
+    tokens: Vec<(Token<'a>, SimpleSpan)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Token<'a>, SimpleSpan)> {
+    if !too_deep(&tokens) {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    let mut iter = tokens.into_iter().peekable();
+    let mut prefix_run = 0usize;
+    while let Some((token, span)) = iter.next() {
+        if is_prefix(&token.kind) {
+            prefix_run += 1;
+        } else {
+            prefix_run = 0;
+        }
+        let deep_open = opens(&token.kind) && depth >= MAX_NESTING;
+        let deep_prefix = prefix_run > MAX_NESTING;
+        if deep_open || deep_prefix {
+            let what = if deep_open {
+                "blocks, brackets and parentheses"
+            } else {
+                "prefix operators"
+            };
+            diagnostics.push(Diagnostic::new(
+                Code::E003,
+                Span::new(span.start, span.end),
+                format!("{what} are nested more than {MAX_NESTING} levels deep"),
+            ));
+            // Swallow the region: up to the matching closer, or the end of
+            // the run of prefix operators.
+            let mut end = span.end;
+            if deep_open {
+                let mut inner = 1usize;
+                for (t, s) in iter.by_ref() {
+                    end = s.end;
+                    if opens(&t.kind) {
+                        inner += 1;
+                    } else if closes(&t.kind) {
+                        inner -= 1;
+                        if inner == 0 {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                while let Some((t, s)) = iter.peek() {
+                    if !is_prefix(&t.kind) {
+                        break;
+                    }
+                    end = s.end;
+                    iter.next();
+                }
+                prefix_run = 0;
+            }
+            out.push((
+                Token {
+                    kind: TokenKind::Error,
+                    glued: token.glued,
+                },
+                SimpleSpan::from(span.start..end),
+            ));
+            continue;
+        }
+        if opens(&token.kind) {
+            depth += 1;
+        } else if closes(&token.kind) {
+            depth = depth.saturating_sub(1);
+        }
+        out.push((token, span));
+    }
+    out
+}
+
+fn too_deep(tokens: &[(Token<'_>, SimpleSpan)]) -> bool {
+    let mut depth = 0usize;
+    let mut prefix_run = 0usize;
+    for (t, _) in tokens {
+        if opens(&t.kind) {
+            depth += 1;
+            if depth > MAX_NESTING {
+                return true;
+            }
+        } else if closes(&t.kind) {
+            depth = depth.saturating_sub(1);
+        }
+        if is_prefix(&t.kind) {
+            prefix_run += 1;
+            if prefix_run > MAX_NESTING {
+                return true;
+            }
+        } else {
+            prefix_run = 0;
+        }
+    }
+    false
+}

@@ -1,0 +1,511 @@
+//! Expressions (`language.md` section 5): atoms, object paths, postfix
+//! operators, the precedence levels, argument lists and dict displays.
+//!
+//! Operator sequences are folded iteratively (`foldl`, `foldr`, collected
+//! comparison chains), so a long `a + a + …` never recurses per operator.
+
+use super::{kw, sp, tok, Ex, In, Parsers, P};
+use crate::syntax::ast::{
+    Args, BinaryOp, Binding, CompareOp, Comparison, DictLiteral, Expr, ExprKind, Ident, Literal, ObjectPath, UnaryOp,
+};
+use crate::syntax::token::{Keyword, Token, TokenKind};
+use chumsky::input::InputRef;
+use chumsky::prelude::*;
+
+/// An identifier token as an [`Ident`].
+pub(super) fn ident<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
+    select_ref! { Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: (*name).to_string(), span: sp(e.span()) } }
+        .labelled("a name")
+}
+
+/// A token glued to the previous one (no space between).
+fn glued<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clone {
+    any_ref()
+        .filter(move |t: &&Token<'a>| t.glued && t.kind == kind)
+        .ignored()
+}
+
+/// `>=`: a `>` and a glued `=` (see `token.rs`).
+pub(super) fn ge<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
+    tok(TokenKind::Gt).then(glued(TokenKind::Eq)).map_with(|_, e| e.span())
+}
+
+/// `>>`: a `>` and a glued `>`.
+pub(super) fn gtgt<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
+    tok(TokenKind::Gt)
+        .then(glued(TokenKind::Gt))
+        .map_with(|_, e| e.span())
+        .labelled("`>>`")
+}
+
+/// A `>` that is not the start of `>=` or `>>`.
+fn lone_gt<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
+    tok(TokenKind::Gt).then_ignore(glued(TokenKind::Eq).or(glued(TokenKind::Gt)).not().rewind())
+}
+
+fn expr_at(kind: ExprKind, span: SimpleSpan) -> Expr {
+    Expr { kind, span: sp(span) }
+}
+
+fn binary(op: BinaryOp, op_span: SimpleSpan, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    Expr {
+        kind: ExprKind::Binary {
+            op,
+            op_span: sp(op_span),
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    }
+}
+
+/// An object path or the root `/`, assembled from glued tokens (2.4). Only
+/// tried where an operand may begin.
+pub(super) fn path<'a>() -> impl Parser<'a, In<'a>, ObjectPath, Ex<'a>> + Clone {
+    custom(|inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        let mut text = String::new();
+        let first = inp.peek_maybe().map(|t| t.kind.clone());
+        match first {
+            Some(TokenKind::Slash) => {
+                inp.next_maybe();
+                text.push('/');
+                if !next_is_glued_name(inp) {
+                    return Ok(ObjectPath { text });
+                }
+            }
+            Some(TokenKind::Dot) => {
+                if !take_relative(inp, &mut text) {
+                    let span = inp.span_since(&before);
+                    return Err(Rich::custom(span, "expected an object path (`./` or `../`)"));
+                }
+            }
+            found => {
+                let span = inp.span_since(&before);
+                let found = found.map(|k| chumsky::util::MaybeRef::Val(Token::new(k)));
+                return Err(<Rich<'a, Token<'a>> as chumsky::label::LabelError<
+                    'a,
+                    In<'a>,
+                    &'static str,
+                >>::expected_found(["an object path"], found, span));
+            }
+        }
+        // Elements: names joined by glued `/`, and relative parts.
+        loop {
+            if next_is_glued_name(inp) {
+                let Some(t) = inp.next_maybe() else { break };
+                push_name(&mut text, &t.kind);
+                // A glued `/` continues the path only if an element follows it.
+                let save = inp.save();
+                if matches!(inp.peek_maybe(), Some(t) if t.glued && t.kind == TokenKind::Slash) {
+                    inp.next_maybe();
+                    text.push('/');
+                    let mark = text.len();
+                    if next_is_glued_name(inp) || take_relative_glued(inp, &mut text) {
+                        if text.len() > mark {
+                            // A relative part was taken; go on from there.
+                        }
+                        continue;
+                    }
+                    text.truncate(mark - 1);
+                    inp.rewind(save);
+                }
+                break;
+            } else if take_relative_glued(inp, &mut text) {
+                continue;
+            } else {
+                break;
+            }
+        }
+        Ok(ObjectPath { text })
+    })
+}
+
+fn push_name(text: &mut String, kind: &TokenKind<'_>) {
+    match kind {
+        TokenKind::Ident(n) => text.push_str(n),
+        TokenKind::Keyword(k) => text.push_str(k.as_str()),
+        _ => {}
+    }
+}
+
+fn next_is_glued_name<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> bool {
+    matches!(inp.peek_maybe(), Some(t) if t.glued && matches!(t.kind, TokenKind::Ident(_) | TokenKind::Keyword(_)))
+}
+
+/// Takes `./` or `../` if the next tokens are glued to what precedes them.
+fn take_relative_glued<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut String) -> bool {
+    if !matches!(inp.peek_maybe(), Some(t) if t.glued && t.kind == TokenKind::Dot) {
+        return false;
+    }
+    take_relative(inp, text)
+}
+
+/// Takes `./` or `../` (the first `.` may stand apart); rewinds if neither.
+fn take_relative<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut String) -> bool {
+    let save = inp.save();
+    if !matches!(inp.next_maybe(), Some(t) if t.kind == TokenKind::Dot) {
+        inp.rewind(save);
+        return false;
+    }
+    let mut dots = 1;
+    if matches!(inp.peek_maybe(), Some(t) if t.glued && t.kind == TokenKind::Dot) {
+        inp.next_maybe();
+        dots = 2;
+    }
+    if matches!(inp.peek_maybe(), Some(t) if t.glued && t.kind == TokenKind::Slash) {
+        inp.next_maybe();
+        text.push_str(if dots == 1 { "./" } else { "../" });
+        true
+    } else {
+        inp.rewind(save);
+        false
+    }
+}
+
+/// A postfix step, with the span up to its end.
+enum Postfix {
+    Attr(Ident),
+    Index(Expr),
+    Call(Args),
+}
+
+/// An item of an argument list before the order is checked.
+enum ArgItem {
+    Positional(Expr),
+    Star(Expr),
+    Keyword(Binding),
+    DoubleStar(Expr),
+}
+
+/// `IDENTIFIER "=" expression`.
+pub(super) fn binding<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Binding, Ex<'a>> + Clone {
+    ident()
+        .then_ignore(tok(TokenKind::Eq))
+        .then(expr)
+        .map(|(name, value): (Ident, Expr)| Binding {
+            span: name.span.to(value.span),
+            name,
+            value,
+        })
+}
+
+/// `binding ("," binding)*`.
+pub(super) fn binding_list<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Vec<Binding>, Ex<'a>> + Clone {
+    binding(expr).separated_by(tok(TokenKind::Comma)).at_least(1).collect()
+}
+
+/// The `arguments` rule: positional, `*atom`, keywords, `**atom`, in that
+/// order; no trailing comma.
+pub(super) fn arguments<'a>(expr: P<'a, Expr>, atom: P<'a, Expr>) -> impl Parser<'a, In<'a>, Args, Ex<'a>> + Clone {
+    let item = choice((
+        tok(TokenKind::StarStar)
+            .ignore_then(atom.clone())
+            .map(ArgItem::DoubleStar),
+        tok(TokenKind::Star).ignore_then(atom).map(ArgItem::Star),
+        binding(expr.clone()).map(ArgItem::Keyword),
+        expr.map(ArgItem::Positional),
+    ));
+    item.separated_by(tok(TokenKind::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .validate(|items, e, emitter| {
+            let mut args = Args {
+                span: sp(e.span()),
+                ..Args::default()
+            };
+            // 0: positional, 1: after `*`, 2: after a keyword, 3: after `**`.
+            let mut stage = 0;
+            for item in items {
+                let (want, span, what) = match &item {
+                    ArgItem::Positional(x) => (0, x.span, "a positional argument"),
+                    ArgItem::Star(x) => (1, x.span, "`*` argument"),
+                    ArgItem::Keyword(b) => (2, b.span, "a keyword argument"),
+                    ArgItem::DoubleStar(x) => (3, x.span, "`**` argument"),
+                };
+                if want < stage || (want == stage && (want == 1 || want == 3)) {
+                    let order = "arguments come in this order: positional, `*array`, keywords, `**dict`";
+                    emitter.emit(Rich::custom(
+                        SimpleSpan::from(span.start..span.end),
+                        format!("{what} cannot come here\n{order}"),
+                    ));
+                }
+                stage = stage.max(want);
+                match item {
+                    ArgItem::Positional(x) => args.positional.push(x),
+                    ArgItem::Star(x) => args.star = Some(Box::new(x)),
+                    ArgItem::Keyword(b) => args.keywords.push(b),
+                    ArgItem::DoubleStar(x) => args.double_star = Some(Box::new(x)),
+                }
+            }
+            args
+        })
+}
+
+/// The atom and full-expression parsers, built together (they refer to
+/// each other through parentheses, arrays, dicts and calls).
+pub(super) struct ExprParsers<'a> {
+    /// `atom` of the grammar.
+    pub atom: P<'a, Expr>,
+    /// `postfix` of the grammar.
+    pub postfix: P<'a, Expr>,
+    /// A whole expression.
+    pub expr: P<'a, Expr>,
+    /// A whole expression in which a top-level `>`, `>=` or `>>` is not an
+    /// operator (inside `<…>`: it closes the event job).
+    pub expr_no_gt: P<'a, Expr>,
+}
+
+/// Builds the expression parsers.
+pub(super) fn expressions<'a>() -> ExprParsers<'a> {
+    let mut expr = Recursive::declare();
+    let mut atom_rec = Recursive::declare();
+    let expr_p: P<'a, Expr> = expr.clone().boxed();
+    let atom_p: P<'a, Expr> = atom_rec.clone().boxed();
+
+    let literal = select_ref! {
+        Token { kind: TokenKind::Literal(lit), .. } = e => expr_at(ExprKind::Literal((**lit).clone()), e.span()),
+        Token { kind: TokenKind::Keyword(Keyword::True), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(true)), e.span()),
+        Token { kind: TokenKind::Keyword(Keyword::False), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(false)), e.span()),
+        Token { kind: TokenKind::Keyword(Keyword::Null), .. } = e => expr_at(ExprKind::Literal(Literal::Null), e.span()),
+        Token { kind: TokenKind::Ident(name), .. } = e => expr_at(ExprKind::Name((*name).to_string()), e.span()),
+        Token { kind: TokenKind::Special(name), .. } = e => expr_at(ExprKind::Special((*name).to_string()), e.span()),
+        Token { kind: TokenKind::Error, .. } = e => expr_at(ExprKind::Error, e.span()),
+    };
+    let path_atom = path().map_with(|p, e| expr_at(ExprKind::Path(p), e.span()));
+    let paren = expr_p
+        .clone()
+        .delimited_by(tok(TokenKind::LParen), close(TokenKind::RParen))
+        .map_with(|inner, e| expr_at(ExprKind::Paren(Box::new(inner)), e.span()))
+        .labelled("parenthesis")
+        .as_context();
+    let array = expr_p
+        .clone()
+        .separated_by(tok(TokenKind::Comma))
+        .collect::<Vec<_>>()
+        .delimited_by(tok(TokenKind::LBracket), close(TokenKind::RBracket))
+        .map_with(|items, e| expr_at(ExprKind::Array(items), e.span()))
+        .labelled("array")
+        .as_context();
+    let pairs = expr_p
+        .clone()
+        .then_ignore(tok(TokenKind::Colon))
+        .then(expr_p.clone())
+        .separated_by(tok(TokenKind::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .map(DictLiteral::Pairs);
+    let dict = choice((binding_list(expr_p.clone()).map(DictLiteral::Bindings), pairs))
+        .or_not()
+        .delimited_by(tok(TokenKind::LBrace), close(TokenKind::RBrace))
+        .map_with(|d, e| expr_at(ExprKind::Dict(d.unwrap_or(DictLiteral::Pairs(Vec::new()))), e.span()))
+        .labelled("dict")
+        .as_context();
+    atom_rec.define(choice((literal, path_atom, paren, array, dict)).labelled("an expression"));
+
+    let args = arguments(expr_p.clone(), atom_p.clone()).boxed();
+    let postfix_op = choice((
+        tok(TokenKind::Dot).ignore_then(ident()).map(Postfix::Attr),
+        expr_p
+            .clone()
+            .delimited_by(tok(TokenKind::LBracket), close(TokenKind::RBracket))
+            .map(Postfix::Index)
+            .labelled("subscript")
+            .as_context(),
+        args.clone()
+            .or_not()
+            .delimited_by(tok(TokenKind::LParen), close(TokenKind::RParen))
+            .map_with(|a, e| {
+                Postfix::Call(a.unwrap_or_else(|| Args {
+                    span: crate::syntax::span::Span::empty(e.span().end.saturating_sub(1)),
+                    ..Args::default()
+                }))
+            })
+            .labelled("call")
+            .as_context(),
+    ))
+    .map_with(|op, e| (op, e.span()));
+    let postfix: P<'a, Expr> = atom_p
+        .clone()
+        .foldl(postfix_op.repeated(), |lhs: Expr, (op, span): (Postfix, SimpleSpan)| {
+            let full = lhs.span.to(sp(span));
+            let kind = match op {
+                Postfix::Attr(name) => ExprKind::Attr {
+                    object: Box::new(lhs),
+                    name,
+                },
+                Postfix::Index(index) => ExprKind::Index {
+                    object: Box::new(lhs),
+                    index: Box::new(index),
+                },
+                Postfix::Call(args) => ExprKind::Call {
+                    callee: Box::new(lhs),
+                    args,
+                },
+            };
+            Expr { kind, span: full }
+        })
+        .boxed();
+
+    expr.define(levels(postfix.clone(), true));
+    let expr_no_gt = levels(postfix.clone(), false);
+    ExprParsers {
+        atom: atom_p,
+        postfix,
+        expr: expr_p,
+        expr_no_gt,
+    }
+}
+
+/// A closing token; at the end of input or before a combinator its absence
+/// is reported and the construct kept.
+pub(super) fn close<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
+    tok(kind).recover_with(via_parser(
+        any_ref()
+            .filter(|t: &&Token<'a>| t.kind.is_combinator())
+            .ignored()
+            .or(end())
+            .rewind()
+            .map_with(|_, e| e.span()),
+    ))
+}
+
+/// The precedence levels from unary to `or` over `postfix`.
+fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
+    let unary = choice((
+        tok(TokenKind::Plus).to(UnaryOp::Plus),
+        tok(TokenKind::Minus).to(UnaryOp::Minus),
+    ))
+    .map_with(|op, e| (op, e.span()))
+    .repeated()
+    .foldr(postfix, |(op, span): (UnaryOp, SimpleSpan), operand: Expr| Expr {
+        span: sp(span).to(operand.span),
+        kind: ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+    })
+    .boxed();
+
+    let mul_op = choice((
+        tok(TokenKind::Star).to(BinaryOp::Mul),
+        tok(TokenKind::Slash).to(BinaryOp::Div),
+        tok(TokenKind::Percent).to(BinaryOp::Mod),
+    ))
+    .map_with(|op, e| (op, e.span()));
+    let multiplicative = unary
+        .clone()
+        .foldl(mul_op.then(unary).repeated(), |lhs, ((op, span), rhs)| {
+            binary(op, span, lhs, rhs)
+        })
+        .boxed();
+
+    let add_op = choice((
+        tok(TokenKind::Plus).to(BinaryOp::Add),
+        tok(TokenKind::Minus).to(BinaryOp::Sub),
+    ))
+    .map_with(|op, e| (op, e.span()));
+    let additive = multiplicative
+        .clone()
+        .foldl(add_op.then(multiplicative).repeated(), |lhs, ((op, span), rhs)| {
+            binary(op, span, lhs, rhs)
+        })
+        .boxed();
+
+    let cmp_common = choice((
+        tok(TokenKind::Le).to(CompareOp::Le),
+        tok(TokenKind::EqEq).to(CompareOp::Eq),
+        tok(TokenKind::NotEq).to(CompareOp::Ne),
+        tok(TokenKind::Like).to(CompareOp::Like),
+        tok(TokenKind::NotLike).to(CompareOp::NotLike),
+        tok(TokenKind::Lt).to(CompareOp::Lt),
+    ))
+    .map_with(|op, e| (op, e.span()));
+    let cmp_op: P<'a, (CompareOp, SimpleSpan)> = if allow_gt {
+        choice((
+            ge().map(|s| (CompareOp::Ge, s)),
+            lone_gt().map(|s| (CompareOp::Gt, s)),
+            cmp_common,
+        ))
+        .boxed()
+    } else {
+        cmp_common.boxed()
+    };
+    let comparison = additive
+        .clone()
+        .then(
+            cmp_op
+                .then(additive)
+                .map(|((op, span), rhs)| Comparison {
+                    op,
+                    op_span: sp(span),
+                    rhs,
+                })
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .map(|(first, rest): (Expr, Vec<Comparison>)| {
+            if rest.is_empty() {
+                first
+            } else {
+                let span = rest.last().map_or(first.span, |c| first.span.to(c.rhs.span));
+                Expr {
+                    kind: ExprKind::Compare {
+                        first: Box::new(first),
+                        rest,
+                    },
+                    span,
+                }
+            }
+        })
+        .boxed();
+
+    let in_op = choice((
+        kw(Keyword::In).to(BinaryOp::In),
+        kw(Keyword::Not).then(kw(Keyword::In)).to(BinaryOp::NotIn),
+    ))
+    .map_with(|op, e| (op, e.span()));
+    let membership = comparison
+        .clone()
+        .foldl(in_op.then(comparison).repeated(), |lhs, ((op, span), rhs)| {
+            binary(op, span, lhs, rhs)
+        })
+        .boxed();
+
+    let not_expr = kw(Keyword::Not)
+        .map_with(|_, e| e.span())
+        .repeated()
+        .foldr(membership, |span: SimpleSpan, operand: Expr| Expr {
+            span: sp(span).to(operand.span),
+            kind: ExprKind::Not(Box::new(operand)),
+        })
+        .boxed();
+
+    let and_expr = not_expr
+        .clone()
+        .foldl(
+            kw(Keyword::And).map_with(|_, e| e.span()).then(not_expr).repeated(),
+            |lhs, (span, rhs)| binary(BinaryOp::And, span, lhs, rhs),
+        )
+        .boxed();
+    and_expr
+        .clone()
+        .foldl(
+            kw(Keyword::Or).map_with(|_, e| e.span()).then(and_expr).repeated(),
+            |lhs, (span, rhs)| binary(BinaryOp::Or, span, lhs, rhs),
+        )
+        .labelled("an expression")
+        .boxed()
+}
+
+impl<'a> Parsers<'a> {
+    /// `expression_list`.
+    pub(super) fn expr_list(&self) -> impl Parser<'a, In<'a>, Vec<Expr>, Ex<'a>> + Clone {
+        self.expr
+            .clone()
+            .separated_by(tok(TokenKind::Comma))
+            .at_least(1)
+            .collect()
+    }
+}

@@ -1,0 +1,64 @@
+//! The chumsky grammar over the token slice, and the translation of its
+//! errors into diagnostics.
+
+mod errors;
+mod expr;
+mod jobs;
+mod recovery;
+
+use super::ast::{Expr, Program};
+use super::span::Span;
+use super::token::{Keyword, Token, TokenKind};
+use crate::diagnostics::Diagnostic;
+use chumsky::input::{Input as _, MappedInput};
+use chumsky::prelude::*;
+
+/// The token slice the grammar reads: tokens with their byte spans.
+pub(super) type Tokens<'a> = &'a [(Token<'a>, SimpleSpan)];
+/// The chumsky input: tokens, with byte spans as chumsky spans.
+pub(super) type In<'a> = MappedInput<'a, Token<'a>, SimpleSpan, Tokens<'a>>;
+/// Parser extras: rich errors.
+pub(super) type Ex<'a> = extra::Err<Rich<'a, Token<'a>>>;
+/// A boxed parser of the grammar.
+pub(super) type P<'a, O> = Boxed<'a, 'a, In<'a>, O, Ex<'a>>;
+
+/// Shared parsers handed between the grammar modules.
+pub(super) struct Parsers<'a> {
+    /// A whole expression.
+    expr: P<'a, Expr>,
+    /// An atom (for `*a` and `**d`).
+    #[allow(dead_code)]
+    atom: P<'a, Expr>,
+}
+
+/// Our span of a chumsky span.
+pub(super) fn sp(s: SimpleSpan) -> Span {
+    Span::new(s.start, s.end)
+}
+
+/// A punctuation token, yielding its span.
+pub(super) fn tok<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
+    just(Token::new(kind)).map_with(|_, e| e.span())
+}
+
+/// A keyword token.
+pub(super) fn kw<'a>(k: Keyword) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clone {
+    just(Token::new(TokenKind::Keyword(k))).ignored()
+}
+
+/// Parses `tokens` (of `src`) into a program and E002 diagnostics.
+pub(super) fn parse_tokens<'a>(src: &'a str, tokens: Tokens<'a>) -> (Option<Program>, Vec<Diagnostic>) {
+    let eoi = end_of_input_span(src);
+    let parser = jobs::program(src);
+    let input = tokens.split_token_span(eoi);
+    let (program, errors) = parser.parse(input).into_output_errors();
+    let diagnostics = errors::to_diagnostics(src, errors, eoi);
+    (program, diagnostics)
+}
+
+/// Where an error at the end of input is reported: the end of the last line
+/// that holds anything but whitespace (`language.md` section 11).
+fn end_of_input_span(src: &str) -> SimpleSpan {
+    let end = src.trim_end_matches([' ', '\t', '\n', '\r', '\x0c']).len();
+    SimpleSpan::from(end..end)
+}
