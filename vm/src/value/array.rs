@@ -81,3 +81,9 @@ pub fn resolve_index(index: i64, len: usize) -> Option<usize> {
         None
     }
 }
+
+impl std::fmt::Debug for Array {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Value::Array(self.clone()).to_repr())
+    }
+}

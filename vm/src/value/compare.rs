@@ -255,3 +255,11 @@ pub fn case_match(pattern: &Value, subject: &Value) -> Result<bool, ValueError> 
         _ => eq_checked(pattern, subject),
     }
 }
+
+/// `==` of the language ([`eq`]): Integer 1 equals Float 1.0, NaN equals
+/// nothing, `true` is not `1`.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        eq(self, other)
+    }
+}

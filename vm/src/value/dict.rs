@@ -235,3 +235,9 @@ impl Dict {
         Rc::as_ptr(&self.0) as *const () as usize
     }
 }
+
+impl std::fmt::Debug for Dict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Value::Dict(self.clone()).to_repr())
+    }
+}

@@ -6,7 +6,7 @@ use super::binary::write_bytes_repr;
 use super::float::write_float_repr;
 use super::string::write_string_repr;
 use super::time::{date_form, datetime_form, time_form};
-use super::{Function, Pattern, PatternKind, Value};
+use super::{Function, Pattern, PatternKind, Value, ValueError, MAX_SEQUENCE_LEN};
 
 /// Containers being written, to print a container met again as `[...]`.
 struct Seen(Vec<usize>);
@@ -27,7 +27,19 @@ impl Value {
         out
     }
 
-    /// Appends the str form to `out`.
+    /// The str form, or a [`ValueError::SizeLimit`] when it would exceed
+    /// [`MAX_SEQUENCE_LEN`] (a structure sharing one container many times
+    /// can have an exponentially long form).
+    pub fn try_to_str_form(&self) -> Result<String, ValueError> {
+        let out = self.to_str_form();
+        if out.len() > MAX_SEQUENCE_LEN {
+            return Err(ValueError::size_limit(format!("string form longer than {MAX_SEQUENCE_LEN}")));
+        }
+        Ok(out)
+    }
+
+    /// Appends the str form to `out`. Writing stops (ending in `...`) once
+    /// `out` exceeds [`MAX_SEQUENCE_LEN`].
     pub fn write_str_form(&self, out: &mut String) {
         match self {
             Value::Str(s) => out.push_str(s.as_str()),
@@ -63,6 +75,9 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
             // nested values are written.
             let items: Vec<Value> = a.borrow().clone();
             for (i, item) in items.iter().enumerate() {
+                if over_budget(out) {
+                    break;
+                }
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -81,6 +96,9 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
             out.push('{');
             let entries: Vec<(Value, Value)> = d.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
             for (i, (k, val)) in entries.iter().enumerate() {
+                if over_budget(out) {
+                    break;
+                }
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -109,6 +127,17 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
         Value::SessionChannel(id) => out.push_str(&format!("<SessionChannel {id}>")),
         Value::Process(pid) => out.push_str(&format!("<Process {pid}>")),
     }
+}
+
+/// Whether `out` has grown past the limit; then it ends in `...`.
+fn over_budget(out: &mut String) -> bool {
+    if out.len() > MAX_SEQUENCE_LEN {
+        if !out.ends_with("...") {
+            out.push_str("...");
+        }
+        return true;
+    }
+    false
 }
 
 /// Writes a nested element, growing the stack for deeply nested values.

@@ -79,7 +79,7 @@ impl Glob {
                     p += 1;
                     continue;
                 }
-                (Some(tok), Some(&c)) => self.matches_one(tok, c, text, t),
+                (Some(tok), Some(&c)) => self.matches_one(tok, c),
                 _ => false,
             };
             if step {
@@ -99,7 +99,7 @@ impl Glob {
     }
 
     /// Whether one token takes the (already folded) character `c`.
-    fn matches_one(&self, tok: &Tok, c: char, _text: &str, _at: usize) -> bool {
+    fn matches_one(&self, tok: &Tok, c: char) -> bool {
         match tok {
             Tok::Char(x) => *x == c,
             Tok::One => true,

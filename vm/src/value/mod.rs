@@ -96,12 +96,13 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Str(pub Rc<String>);
 
-/// A shared, mutable Array.
-#[derive(Clone, Debug)]
+/// A shared, mutable Array. (`Debug` prints the repr, so cycles end.)
+#[derive(Clone)]
 pub struct Array(pub Rc<std::cell::RefCell<Vec<Value>>>);
 
-/// A shared, mutable Dictionary; keys keep insertion order.
-#[derive(Clone, Debug)]
+/// A shared, mutable Dictionary; keys keep insertion order. (`Debug` prints
+/// the repr, so cycles end.)
+#[derive(Clone)]
 pub struct Dict(pub Rc<std::cell::RefCell<indexmap::IndexMap<Key, Value>>>);
 
 /// A Dictionary key: any value but Arrays and Dictionaries, hashed so that
@@ -136,7 +137,7 @@ pub enum PatternKind {
 
 /// A Python-style timedelta, normalised: `0 <= seconds < 86400`,
 /// `0 <= micros < 1_000_000`, the sign carried by `days`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Timedelta {
     /// Whole days, possibly negative.
     pub days: i64,
@@ -148,14 +149,14 @@ pub struct Timedelta {
 
 /// A handle to an object of the tree: its absolute path from the flow root
 /// (`/` for the root) and what kind of object it is.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ObjectRef {
     /// Absolute path from the flow root.
     pub abspath: String,
 }
 
 /// An attached file: name and contents.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct File {
     /// The file name.
     pub name: String,
