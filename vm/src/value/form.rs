@@ -33,7 +33,9 @@ impl Value {
     pub fn try_to_str_form(&self) -> Result<String, ValueError> {
         let out = self.to_str_form();
         if out.len() > MAX_SEQUENCE_LEN {
-            return Err(ValueError::size_limit(format!("string form longer than {MAX_SEQUENCE_LEN}")));
+            return Err(ValueError::size_limit(format!(
+                "string form longer than {MAX_SEQUENCE_LEN}"
+            )));
         }
         Ok(out)
     }
