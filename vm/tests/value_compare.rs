@@ -267,3 +267,24 @@ fn distinct_cycles_do_not_overflow_the_stack() {
     a.borrow_mut().clear();
     b.borrow_mut().clear();
 }
+
+#[test]
+fn array_indexes() {
+    let Value::Array(a) = arr(vec![i(10), i(20), i(30)]) else {
+        panic!()
+    };
+    assert_eq!(a.get(-1).unwrap(), i(30));
+    assert_eq!(a.get(0).unwrap(), i(10));
+    assert_eq!(a.get(3).unwrap_err().to_string(), "index 3 out of range");
+    assert!(a.get(-4).is_err());
+    assert!(a.get(i64::MIN).is_err());
+    a.set(-2, s("x")).unwrap();
+    assert_eq!(Value::Array(a).to_str_form(), "[10, 'x', 30]");
+}
+
+#[test]
+fn partial_eq_is_language_equality() {
+    assert_eq!(i(1), f(1.0));
+    assert_ne!(Value::Bool(true), i(1));
+    assert_ne!(f(f64::NAN), f(f64::NAN));
+}
