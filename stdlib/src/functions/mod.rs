@@ -5,6 +5,13 @@
 pub(crate) mod args;
 pub(crate) mod convert;
 pub(crate) mod encoding;
+pub(crate) mod json;
+pub(crate) mod mail;
+pub(crate) mod net;
+pub(crate) mod path;
+pub(crate) mod pattern;
+pub(crate) mod strtime;
+pub(crate) mod time;
 
 use jobflow_vm::native::{CallArgs, Library, NativeContext, NativeError};
 use jobflow_vm::Value;
@@ -31,6 +38,17 @@ pub fn register(lib: &mut Library) {
     lib.add_function("has_key", convert::has_key);
     lib.add_function("decode", convert::decode);
     lib.add_function("encode", convert::encode);
+    lib.add_function("now", time::now);
+    lib.add_function("datetime", time::datetime);
+    lib.add_function("date", time::date);
+    lib.add_function("time", time::time);
+    lib.add_function("timedelta", time::timedelta);
+    lib.add_function("json_parse", json::json_parse);
+    lib.add_function("json_dump", json::json_dump);
+    lib.add_function("pattern", pattern::pattern);
+    lib.add_function("path", path::path);
+    lib.add_function("mail_parse", mail::mail_parse);
+    lib.add_function("iprange", net::iprange);
     lib.add_function("current", current);
     lib.add_function("channel", channel);
     lib.add_function("user", user);

@@ -2,8 +2,12 @@
 //! the [`Library`] by type name.
 
 mod array;
+mod binary;
 mod dict;
+mod file;
+mod pattern;
 mod string;
+mod time;
 
 use jobflow_vm::native::Library;
 
@@ -31,4 +35,42 @@ pub fn register(lib: &mut Library) {
     lib.add_method("Dictionary", "get_item", dict::get_item);
     lib.add_method("Dictionary", "pop_item", dict::pop_item);
     lib.add_method("Dictionary", "get_keys", dict::get_keys);
+
+    lib.add_method("Binary", "decode", binary::decode);
+    lib.add_method("Binary", "hex", binary::hex);
+
+    lib.add_method("Pattern", "match", pattern::match_);
+
+    for ty in ["Datetime", "Date", "Time"] {
+        lib.add_method(ty, "format", time::format);
+    }
+    lib.add_method("Datetime", "isoformat", time::isoformat);
+    use time::{date, datetime, time as tm, timedelta};
+    lib.add_property("Datetime", "year", datetime::year);
+    lib.add_property("Datetime", "month", datetime::month);
+    lib.add_property("Datetime", "day", datetime::day);
+    lib.add_property("Datetime", "hour", datetime::hour);
+    lib.add_property("Datetime", "minute", datetime::minute);
+    lib.add_property("Datetime", "second", datetime::second);
+    lib.add_property("Datetime", "microsecond", datetime::microsecond);
+    lib.add_property("Datetime", "weekday", datetime::weekday);
+    lib.add_property("Datetime", "date", datetime::date);
+    lib.add_property("Datetime", "time", datetime::time);
+    lib.add_property("Date", "year", date::year);
+    lib.add_property("Date", "month", date::month);
+    lib.add_property("Date", "day", date::day);
+    lib.add_property("Date", "weekday", date::weekday);
+    lib.add_property("Time", "hour", tm::hour);
+    lib.add_property("Time", "minute", tm::minute);
+    lib.add_property("Time", "second", tm::second);
+    lib.add_property("Time", "microsecond", tm::microsecond);
+    lib.add_property("Timedelta", "days", timedelta::days);
+    lib.add_property("Timedelta", "seconds", timedelta::seconds);
+    lib.add_property("Timedelta", "microseconds", timedelta::microseconds);
+    lib.add_property("Timedelta", "total_seconds", timedelta::total_seconds);
+
+    lib.add_property("File", "name", file::name);
+    lib.add_property("File", "data", file::data);
+    lib.add_property("File", "size", file::size);
+    lib.add_property("File", "url", file::url);
 }
