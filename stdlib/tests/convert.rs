@@ -22,7 +22,7 @@ fn int_conversions() {
         (Value::Float(f64::NAN), "error: cannot convert float NaN to integer"),
     ];
     for (v, want) in cases {
-        assert_eq!(show(call("int", &[v.clone()])), want, "int({v:?})");
+        assert_eq!(show(call("int", std::slice::from_ref(&v))), want, "int({v:?})");
     }
     assert_eq!(show(call("int", &[])), "0");
 }
@@ -41,7 +41,7 @@ fn float_conversions() {
         (s("0x10"), "error: could not convert string to float: '0x10'"),
     ];
     for (v, want) in cases {
-        assert_eq!(show(call("float", &[v.clone()])), want, "float({v:?})");
+        assert_eq!(show(call("float", std::slice::from_ref(&v))), want, "float({v:?})");
     }
 }
 
@@ -59,7 +59,7 @@ fn string_type_length_bytes() {
     assert_eq!(show(call("length", &[Value::binary(vec![1, 2])])), "2");
     assert_eq!(show(call("length", &[arr(vec![i(1)])])), "1");
     let d = Value::dict_from_pairs([(s("a"), i(1))]).expect("dict");
-    assert_eq!(show(call("length", &[d.clone()])), "1");
+    assert_eq!(show(call("length", std::slice::from_ref(&d))), "1");
     assert_eq!(
         show(call("length", &[i(1)])),
         "error: object of type 'Integer' has no len()"

@@ -10,7 +10,7 @@ fn parse(text: &str) -> Value {
 }
 
 fn dump(v: &Value, kw: &[(&str, Value)]) -> String {
-    match call_kw("json_dump", &[v.clone()], kw).expect("dumpable") {
+    match call_kw("json_dump", std::slice::from_ref(v), kw).expect("dumpable") {
         Value::Str(text) => text.as_str().to_owned(),
         other => panic!("not a string: {other:?}"),
     }

@@ -149,14 +149,6 @@ pub(crate) fn opt_str<'a>(name: &str, what: &str, value: Option<&'a Value>) -> R
     }
 }
 
-/// The truth of a flag argument (`language.md` 3.7), `default` when absent.
-pub(crate) fn flag(value: Option<&Value>, default: bool) -> bool {
-    match value {
-        None => default,
-        Some(v) => v.truthy(),
-    }
-}
-
 /// A ValueError from the value layer as a native error.
 pub(crate) fn value_error(err: jobflow_vm::value::ValueError) -> NativeError {
     NativeError::new(err.to_string())

@@ -315,9 +315,18 @@ pub(crate) fn strftime(format: &str, t: &Broken<'_>) -> String {
                 None => Ok(()),
             },
             'Z' => write!(out, "{}", t.zone.unwrap_or("")),
-            'n' => write!(out, "\n"),
-            't' => write!(out, "\t"),
-            '%' => write!(out, "%"),
+            'n' => {
+                out.push('\n');
+                Ok(())
+            }
+            't' => {
+                out.push('\t');
+                Ok(())
+            }
+            '%' => {
+                out.push('%');
+                Ok(())
+            }
             other => write!(out, "%{other}"),
         };
     }

@@ -5,6 +5,7 @@ mod array;
 mod binary;
 mod dict;
 mod file;
+mod format;
 mod pattern;
 mod string;
 mod time;
@@ -13,6 +14,7 @@ use jobflow_vm::native::Library;
 
 /// Registers every method and property of `stdlib.md` 4 and 5.
 pub fn register(lib: &mut Library) {
+    lib.add_method("String", "format", format::format);
     lib.add_method("String", "join", string::join);
     lib.add_method("String", "find", string::find);
     lib.add_method("String", "rfind", string::rfind);
@@ -45,7 +47,7 @@ pub fn register(lib: &mut Library) {
         lib.add_method(ty, "format", time::format);
     }
     lib.add_method("Datetime", "isoformat", time::isoformat);
-    use time::{date, datetime, time as tm, timedelta};
+    use time::{date, datetime, time_of_day as tm, timedelta};
     lib.add_property("Datetime", "year", datetime::year);
     lib.add_property("Datetime", "month", datetime::month);
     lib.add_property("Datetime", "day", datetime::day);

@@ -163,7 +163,7 @@ pub(crate) mod date {
 }
 
 /// Time properties.
-pub(crate) mod time {
+pub(crate) mod time_of_day {
     use super::*;
 
     /// `t.hour`.
