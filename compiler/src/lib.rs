@@ -9,5 +9,6 @@
 pub mod check;
 pub mod codegen;
 pub mod diagnostics;
+pub mod driver;
 pub mod resolve;
 pub mod syntax;

@@ -1,0 +1,90 @@
+//! Repeated names in binding lists (E104) and duplicate parameters (E105).
+
+use super::visit::{walk, Visitor};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::{Args, Binding, Block, BlockKind, DictLiteral, Expr, ExprKind, Job, JobKind, Program};
+use std::collections::HashMap;
+
+/// Every diagnostic of this module.
+pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in program.params.iter().enumerate() {
+        if let Some(&first) = seen.get(p.name.name.as_str()) {
+            let mut d = Diagnostic::new(
+                Code::E105,
+                p.name.span,
+                format!("parameter `{}` is declared twice", p.name.name),
+            );
+            if let Some(prev) = program.params.get(first) {
+                d = d.with_note(Some(prev.name.span), "first declared here");
+            }
+            out.push(d);
+        } else {
+            seen.insert(&p.name.name, i);
+        }
+    }
+    walk(program, &mut Bindings { out });
+}
+
+struct Bindings<'o> {
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Bindings<'_> {
+    fn list(&mut self, bindings: &[Binding], what: &str) {
+        let mut first: HashMap<&str, &Binding> = HashMap::with_capacity(bindings.len());
+        for b in bindings {
+            match first.get(b.name.name.as_str()) {
+                Some(prev) => self.out.push(
+                    Diagnostic::new(
+                        Code::E104,
+                        b.name.span,
+                        format!("`{}` is repeated in this {what}", b.name.name),
+                    )
+                    .with_note(Some(prev.name.span), "first given here"),
+                ),
+                None => {
+                    first.insert(&b.name.name, b);
+                }
+            }
+        }
+    }
+
+    fn args(&mut self, args: &Args) {
+        self.list(&args.keywords, "argument list");
+    }
+}
+
+impl<'a> Visitor<'a> for Bindings<'_> {
+    fn job(&mut self, job: &'a Job) {
+        match &job.kind {
+            JobKind::Assign(bindings) => self.list(bindings, "assignment"),
+            JobKind::Exec(exec) => {
+                if let Some(a) = &exec.args {
+                    self.args(a);
+                }
+            }
+            JobKind::Event(event) => {
+                if let Some(a) = &event.args {
+                    self.args(a);
+                }
+            }
+            JobKind::Call(call) => self.args(&call.args),
+            _ => {}
+        }
+    }
+
+    fn enter_block(&mut self, block: &'a Block) {
+        if let BlockKind::Simple { bindings, .. } = &block.kind {
+            self.list(bindings, "block's bindings");
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr) {
+        match &expr.kind {
+            ExprKind::Dict(DictLiteral::Bindings(bindings)) => self.list(bindings, "dictionary"),
+            ExprKind::Call { args, .. } => self.args(args),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Arguments of calls whose callee is known statically: built-in jobs and
+//! functions (E203, E204, `stdlib.md` 0) and event jobs (`language.md` 6.4).
+//! A keyword written twice is E104 ([`super::bindings`]), never E203/E204.
+
+use super::visit::{walk, Visitor};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::resolve::{Resolution, Target};
+use crate::syntax::ast::{Args, Expr, ExprKind, Job, JobKind, Program};
+use crate::syntax::span::Span;
+use jobflow_stdlib::signatures::{self, Builtin, Signature};
+
+/// Every diagnostic of this module.
+pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnostic>) {
+    walk(program, &mut Calls { res, out });
+}
+
+struct Calls<'r, 'o> {
+    res: &'r Resolution,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Calls<'_, '_> {
+    /// The built-in a name at `span` means, unless a variable hides it.
+    fn builtin_at(&self, span: Span) -> Option<&'static Builtin> {
+        match self.res.reference_with_span(span)?.target {
+            Target::Builtin(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// What is being called, for messages.
+struct Callee<'n> {
+    /// `` `sleep` `` or "this event job".
+    what: String,
+    /// Where a missing argument is reported.
+    name_span: Span,
+    /// The built-in, for its unimplemented keywords.
+    builtin: Option<&'n Builtin>,
+}
+
+/// E203/E204 for one call of a known signature.
+fn check_args(callee: &Callee<'_>, sig: &Signature, args: &Args, out: &mut Vec<Diagnostic>) {
+    let what = &callee.what;
+    let positional: Vec<_> = sig.positional_params().collect();
+    if args.star.is_none() {
+        if let Some(max) = sig.max_positional {
+            if let Some(extra) = args.positional.get(max) {
+                let takes = match max {
+                    0 => "takes no positional arguments".to_string(),
+                    1 => "takes at most 1 positional argument".to_string(),
+                    n => format!("takes at most {n} positional arguments"),
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::E203,
+                        extra.span,
+                        format!("too many arguments: {what} {takes}, {} given", args.positional.len()),
+                    )
+                    .with_note(None, format!("parameters: {}", params_line(sig))),
+                );
+            }
+        }
+    }
+    for kw in &args.keywords {
+        let name = kw.name.name.as_str();
+        if let Some(b) = callee.builtin {
+            if b.unimplemented_keywords.contains(&name) {
+                out.push(Diagnostic::new(
+                    Code::E204,
+                    kw.span,
+                    format!("the `{}` option `{name}` is not implemented in this version", b.name),
+                ));
+                continue;
+            }
+        }
+        match sig.keyword(name) {
+            Some(param) => {
+                let index = positional.iter().position(|p| p.name == param.name);
+                if index.is_some_and(|i| i < args.positional.len()) {
+                    out.push(Diagnostic::new(
+                        Code::E203,
+                        kw.span,
+                        format!("`{name}` is given both by position and by keyword to {what}"),
+                    ));
+                }
+            }
+            None if sig.accepts_any_keyword() => {}
+            None => {
+                let mut d = Diagnostic::new(Code::E204, kw.span, format!("{what} has no parameter `{name}`"));
+                match super::suggest::closest(name, sig.keyword_names()) {
+                    Some(s) => d = d.with_help(format!("did you mean `{s}`?")),
+                    None => d = d.with_note(None, format!("parameters: {}", params_line(sig))),
+                }
+                out.push(d);
+            }
+        }
+    }
+    if args.star.is_some() || args.double_star.is_some() {
+        return;
+    }
+    let missing: Vec<&str> = sig
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_required())
+        .filter(|(_, p)| {
+            let by_pos = positional
+                .iter()
+                .position(|q| q.name == p.name)
+                .is_some_and(|i| i < args.positional.len());
+            let by_kw = p.by_keyword() && args.keywords.iter().any(|k| k.name.name == p.name);
+            !by_pos && !by_kw
+        })
+        .map(|(_, p)| p.name)
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+        out.push(
+            Diagnostic::new(
+                Code::E203,
+                callee.name_span,
+                format!("missing argument: {what} needs {}", list.join(" and ")),
+            )
+            .with_note(None, format!("parameters: {}", params_line(sig))),
+        );
+    }
+}
+
+fn params_line(sig: &Signature) -> String {
+    let text = sig.params_text();
+    if text.is_empty() {
+        "none".to_string()
+    } else {
+        text
+    }
+}
+
+impl<'a> Visitor<'a> for Calls<'_, '_> {
+    fn job(&mut self, job: &'a Job) {
+        match &job.kind {
+            JobKind::Call(call) => {
+                if let Some(b) = self.builtin_at(call.name.span) {
+                    let callee = Callee {
+                        what: format!("`{}`", b.name),
+                        name_span: call.name.span,
+                        builtin: Some(b),
+                    };
+                    check_args(&callee, &b.signature, &call.args, self.out);
+                }
+            }
+            JobKind::Event(event) => {
+                if let Some(args) = &event.args {
+                    let callee = Callee {
+                        what: "an event job".to_string(),
+                        name_span: job.span,
+                        builtin: None,
+                    };
+                    check_args(&callee, &signatures::EVENT_JOB, args, self.out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr) {
+        let ExprKind::Call { callee, args } = &expr.kind else { return };
+        let ExprKind::Name(_) = &callee.kind else { return };
+        // Built-in jobs here are E202 (names); only functions are checked.
+        if let Some(b) = self.builtin_at(callee.span).filter(|b| !b.kind.is_job()) {
+            let c = Callee {
+                what: format!("`{}`", b.name),
+                name_span: callee.span,
+                builtin: Some(b),
+            };
+            check_args(&c, &b.signature, args, self.out);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Where the checker reads files from: the disk, or whatever an embedder
+//! (the language server, with its open documents) supplies.
+//!
+//! Resolution and checking do no I/O of their own; every file they look at
+//! (a callee's source, whether `ROOT/a/b.jf` exists) goes through a
+//! [`SourceProvider`].
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a path names on disk, as far as the object tree cares
+/// (`cli-and-layout.md`, "Files: the object tree").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entry {
+    /// A directory.
+    Dir,
+    /// A regular file.
+    File,
+    /// A file with a `#!` line and the executable bit: a ScriptJob whatever
+    /// its name.
+    Script,
+}
+
+/// Read access to flow sources and the shape of the object tree.
+///
+/// Errors read as absence: a file that cannot be read is a file that is not
+/// there, so the checker never fails on one.
+pub trait SourceProvider: Send + Sync {
+    /// The bytes of the file at `path`.
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>>;
+
+    /// The text of the file at `path`, decoded as a flow source (a leading
+    /// BOM dropped), or `None` when it is missing or not UTF-8.
+    fn read(&self, path: &Path) -> Option<Arc<str>> {
+        let bytes = self.read_bytes(path).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        Some(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+    }
+
+    /// What is at `path`, if anything.
+    fn entry(&self, path: &Path) -> Option<Entry>;
+}
+
+/// The real file system, read as it is at each call (no caching).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiskSources;
+
+impl SourceProvider for DiskSources {
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn entry(&self, path: &Path) -> Option<Entry> {
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            return Some(Entry::Dir);
+        }
+        if !meta.is_file() {
+            return None;
+        }
+        if is_executable(&meta) && starts_with_shebang(path) {
+            Some(Entry::Script)
+        } else {
+            Some(Entry::File)
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+fn starts_with_shebang(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"#!")
+}
+
+/// An in-memory tree, for tests and for embedders that hold every file: paths
+/// map to contents; directories are implied by the files under them.
+#[derive(Clone, Debug, Default)]
+pub struct MemorySources {
+    files: std::collections::BTreeMap<std::path::PathBuf, (Arc<[u8]>, bool)>,
+}
+
+impl MemorySources {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl Into<std::path::PathBuf>, contents: impl AsRef<[u8]>) {
+        self.files.insert(path.into(), (Arc::from(contents.as_ref()), false));
+    }
+
+    /// Adds an executable file (a ScriptJob when it starts with `#!`).
+    pub fn insert_executable(&mut self, path: impl Into<std::path::PathBuf>, contents: impl AsRef<[u8]>) {
+        self.files.insert(path.into(), (Arc::from(contents.as_ref()), true));
+    }
+}
+
+impl SourceProvider for MemorySources {
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.files
+            .get(path)
+            .map(|(b, _)| b.to_vec())
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+
+    fn entry(&self, path: &Path) -> Option<Entry> {
+        if let Some((bytes, exec)) = self.files.get(path) {
+            return Some(if *exec && bytes.starts_with(b"#!") {
+                Entry::Script
+            } else {
+                Entry::File
+            });
+        }
+        let is_dir = self
+            .files
+            .range(path.to_path_buf()..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(path) && p != path);
+        is_dir.then_some(Entry::Dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_tree_implies_directories() {
+        let mut m = MemorySources::new();
+        m.insert("/r/a/b.jf", "[]");
+        m.insert_executable("/r/run", "#!/bin/sh\n");
+        assert_eq!(m.entry(Path::new("/r/a")), Some(Entry::Dir));
+        assert_eq!(m.entry(Path::new("/r/a/b.jf")), Some(Entry::File));
+        assert_eq!(m.entry(Path::new("/r/run")), Some(Entry::Script));
+        assert_eq!(m.entry(Path::new("/r/c")), None);
+        assert_eq!(m.read(Path::new("/r/a/b.jf")).as_deref(), Some("[]"));
+    }
+}
