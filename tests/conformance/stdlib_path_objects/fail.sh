@@ -1,0 +1,4 @@
+#!/bin/sh
+echo "partial"
+echo "script failed" >&2
+exit 4
