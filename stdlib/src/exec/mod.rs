@@ -1,1 +1,46 @@
 //! Command executors: how a command job runs (locally; over SSH later).
+//!
+//! The VM suspends on an [`Effect::RunCommand`](jobflow_vm::effect::Effect)
+//! and the driver hands its [`CommandRequest`] to an [`Executor`]. A request
+//! with a host goes to the remote executor; in this build there is none, so
+//! it ends in a connection failure.
+
+mod local;
+mod words;
+
+pub use local::LocalExecutor;
+pub use words::{split_words, WordsError};
+
+use jobflow_vm::effect::{CommandOutcome, CommandRequest};
+
+/// Runs command jobs.
+pub trait Executor {
+    /// Runs one command to its end (or its timeout) and reports how it went.
+    fn run(&mut self, request: &CommandRequest) -> CommandOutcome;
+}
+
+/// The default executor: local commands here, remote ones refused with a
+/// connection failure until the SSH executor exists.
+#[derive(Debug, Default)]
+pub struct DefaultExecutor {
+    local: LocalExecutor,
+}
+
+impl Executor for DefaultExecutor {
+    fn run(&mut self, request: &CommandRequest) -> CommandOutcome {
+        let s = &request.settings;
+        if let Some(conntype) = s.conntype.as_deref() {
+            if !conntype.eq_ignore_ascii_case("ssh") {
+                return CommandOutcome::ConnectionFailure {
+                    message: format!("connection type '{conntype}' is not supported"),
+                };
+            }
+        }
+        if s.host.is_some() {
+            return CommandOutcome::ConnectionFailure {
+                message: "SSH is not available in this build".to_string(),
+            };
+        }
+        self.local.run(request)
+    }
+}

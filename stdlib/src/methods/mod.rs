@@ -6,6 +6,7 @@ mod binary;
 mod dict;
 mod file;
 mod format;
+mod object;
 mod pattern;
 mod string;
 mod time;
@@ -75,4 +76,17 @@ pub fn register(lib: &mut Library) {
     lib.add_property("File", "data", file::data);
     lib.add_property("File", "size", file::size);
     lib.add_property("File", "url", file::url);
+
+    lib.add_method("Object", "has_child", object::has_child);
+    lib.add_property("Object", "id", object::id);
+    lib.add_property("Object", "abspath", object::abspath);
+    lib.add_property("Object", "name", object::name);
+    lib.add_property("Object", "display_name", object::display_name);
+    lib.add_property("Object", "description", object::description);
+    lib.add_property("Object", "type_name", object::type_name);
+    lib.add_property("Object", "field_names", object::field_names);
+    lib.add_property("Object", "parent_object", object::parent_object);
+    lib.add_property("Object", "children", object::children);
+    lib.add_property("Object", "created", object::created);
+    lib.add_property("Object", "updated", object::updated);
 }
