@@ -73,6 +73,9 @@ pub trait ObjectTree {
     fn get(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError>;
     /// The children of a directory object, sorted by name (empty otherwise).
     fn children(&self, object: &ObjectRef) -> Vec<ObjectRef>;
+    /// Writes the field `name` of an object, for every process of the engine
+    /// but not to its file (`language.md` 3.5, [A13]).
+    fn set(&self, object: &ObjectRef, name: &str, value: &Value) -> Result<(), NativeError>;
 }
 
 /// A built-in function: `int(x)`, `json_dump(obj, indent=2)`.

@@ -520,4 +520,9 @@ impl ObjectTree for ObjectStore {
             None => Vec::new(),
         }
     }
+
+    fn set(&self, object: &ObjectRef, name: &str, value: &Value) -> Result<(), NativeError> {
+        self.set_field(&object.abspath, name, value)
+            .map_err(|e| NativeError::new(e.to_string()))
+    }
 }
