@@ -25,6 +25,8 @@ need() { # need COMMAND DEBIAN-PACKAGE: install the package when COMMAND is miss
 
 need node nodejs
 need npm npm
+need /usr/sbin/sshd openssh-server   # the SSH tests start a real sshd on 127.0.0.1
+need ssh-keygen openssh-client
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
