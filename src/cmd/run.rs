@@ -1,13 +1,157 @@
-//! `jobflow run`.
+//! `jobflow run FLOW [-p NAME=VALUE]... [--root DIR] [--env FILE]`: compile
+//! and run one flow as a new process (`cli-and-layout.md`).
+//!
+//! Exit status: the final `$STATUS` (or `exit()`'s) masked to 0..255; 1
+//! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
+//! stderr; 2 when the flow does not compile or the parameters are wrong.
 
+mod loader;
+mod params;
+
+use jobflow_compiler::codegen;
+use jobflow_compiler::diagnostics::render::{human, SourceFile};
+use jobflow_compiler::driver::{check_file, CheckContext};
+use jobflow_stdlib::exec::{DefaultExecutor, Executor};
+use jobflow_vm::context::RunContext;
+use jobflow_vm::effect::{Effect, EffectOutcome};
+use jobflow_vm::process::{EndKind, Process, StartError, Step};
+use jobflow_vm::Value;
+use loader::{object_path, DiskLoader};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 /// Arguments of `jobflow run`.
 #[derive(clap::Args, Debug)]
-pub struct RunArgs {}
+pub struct RunArgs {
+    /// The flow to run (a `.jf` source).
+    flow: PathBuf,
+    /// A parameter value: a jobflow literal when VALUE parses as one, else
+    /// the plain string.
+    #[arg(short = 'p', value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// The flow root for object paths (default: the nearest directory with
+    /// `jobflow.toml`, else the flow's own directory).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// A TOML file whose top-level table becomes `$ENV`.
+    #[arg(long, value_name = "FILE")]
+    env: Option<PathBuf>,
+}
+
+/// Exit status for usage and compile errors.
+const USAGE: u8 = 2;
 
 /// Runs `jobflow run`.
-pub fn run(_args: RunArgs) -> ExitCode {
-    eprintln!("jobflow run: not available in this build yet");
-    ExitCode::from(2)
+pub fn run(args: RunArgs) -> ExitCode {
+    let check = CheckContext::disk().with_root(args.root.clone());
+    let checked = match check_file(&args.flow, &check) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let name = args.flow.display().to_string();
+    if checked.has_errors() {
+        let file = SourceFile {
+            name: &name,
+            text: &checked.source,
+        };
+        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        eprint!("{}", human(file, &errors, std::io::stderr().is_terminal()));
+        return ExitCode::from(USAGE);
+    }
+    let module = match codegen::generate(checked.program(), &checked.source, &name) {
+        Ok(m) => Rc::new(m),
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let root = check.root_of(&args.flow);
+    let abspath = object_path(&root, &args.flow);
+
+    let declared = || {
+        let names: Vec<&str> = module.params.iter().map(|p| p.name.as_str()).collect();
+        if names.is_empty() {
+            "the flow declares no parameters".to_string()
+        } else {
+            format!("declared parameters: {}", names.join(", "))
+        }
+    };
+    let mut values = Vec::new();
+    for p in &args.params {
+        let Some((n, v)) = p.split_once('=') else {
+            eprintln!("error: -p {p}: expected NAME=VALUE; {}", declared());
+            return ExitCode::from(USAGE);
+        };
+        values.push((n.trim().to_string(), params::param_value(v)));
+    }
+    let env = match &args.env {
+        Some(path) => match params::env_from_file(path) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(USAGE);
+            }
+        },
+        None => Value::dict_from_pairs(Vec::new()).unwrap_or(Value::Null),
+    };
+
+    let library = jobflow_stdlib::functions::library();
+    let mut process = match Process::new(1, &abspath, module.clone(), &library, values, env) {
+        Ok(p) => p,
+        Err(e @ (StartError::UnknownParameter { .. } | StartError::MissingParameter { .. })) => {
+            eprintln!("error: {e}; {}", declared());
+            return ExitCode::from(USAGE);
+        }
+    };
+    let mut loader = DiskLoader::new(root, check);
+    loader.insert(&abspath, module);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut executor = DefaultExecutor::default();
+    let mut ctx = RunContext {
+        library: &library,
+        loader: &mut loader,
+        objects: None,
+        output: &mut out,
+    };
+    loop {
+        match process.run(&mut ctx, None) {
+            Step::Finished(outcome) => {
+                let _ = ctx.output.flush();
+                return match outcome.end {
+                    EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),
+                    EndKind::Aborted(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            Step::Suspended(Effect::RunCommand(request)) => {
+                let outcome = executor.run(&request);
+                process.resume(EffectOutcome::Command(outcome));
+            }
+            Step::Suspended(Effect::Sleep { until_nanos }) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as i128)
+                    .unwrap_or(0);
+                if until_nanos > now {
+                    let nanos = u64::try_from(until_nanos - now).unwrap_or(u64::MAX);
+                    std::thread::sleep(std::time::Duration::from_nanos(nanos));
+                }
+                process.resume(EffectOutcome::Done);
+            }
+            Step::Suspended(Effect::Suspend) => {
+                // Without a signal handler in this build, suspend() resumes at once.
+                tracing::warn!("suspend(): resuming at once (SIGCONT handling not available in this build)");
+                process.resume(EffectOutcome::Done);
+            }
+            Step::OutOfBudget => {}
+        }
+    }
 }

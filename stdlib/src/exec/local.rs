@@ -49,7 +49,10 @@ impl LocalExecutor {
             }
         };
         if s.sudo {
-            let mut with = vec!["sudo".to_string(), if s.password.is_some() { "-S" } else { "-n" }.to_string()];
+            let mut with = vec![
+                "sudo".to_string(),
+                if s.password.is_some() { "-S" } else { "-n" }.to_string(),
+            ];
             with.append(&mut argv);
             argv = with;
         }
@@ -128,7 +131,11 @@ impl Executor for LocalExecutor {
             Ok(c) => c,
             Err(e) => {
                 return CommandOutcome::Completed {
-                    status: if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 },
+                    status: if e.kind() == std::io::ErrorKind::NotFound {
+                        127
+                    } else {
+                        126
+                    },
                     stdout: Output::Text(String::new()),
                     stderr: Output::Text(e.to_string()),
                 }
@@ -165,7 +172,10 @@ impl Executor for LocalExecutor {
             Ok(Some(st)) => exit_code(st),
             Ok(None) => {
                 return CommandOutcome::ConnectionFailure {
-                    message: format!("timeout: the command did not end within {} seconds", s.timeout.unwrap_or(0.0)),
+                    message: format!(
+                        "timeout: the command did not end within {} seconds",
+                        s.timeout.unwrap_or(0.0)
+                    ),
                 }
             }
             Err(e) => return failed(e.to_string()),
@@ -174,7 +184,10 @@ impl Executor for LocalExecutor {
             if raw {
                 return Ok(Output::Bytes(bytes));
             }
-            codec.decode(&bytes).map(|t| Output::Text(strip_newlines(t))).map_err(|e| e.detail)
+            codec
+                .decode(&bytes)
+                .map(|t| Output::Text(strip_newlines(t)))
+                .map_err(|e| e.detail)
         };
         match (decode(stdout, s.raw_stdout), decode(stderr, s.raw_stderr)) {
             (Ok(stdout), Ok(stderr)) => CommandOutcome::Completed { status, stdout, stderr },
@@ -202,7 +215,10 @@ mod tests {
 
     #[test]
     fn runs_through_the_shell_and_strips_newlines() {
-        let out = LocalExecutor.run(&request("printf 'a\\r\\n\\n'; echo err >&2; exit 3", CommandSettings::default()));
+        let out = LocalExecutor.run(&request(
+            "printf 'a\\r\\n\\n'; echo err >&2; exit 3",
+            CommandSettings::default(),
+        ));
         assert_eq!(
             out,
             CommandOutcome::Completed {
@@ -225,10 +241,13 @@ mod tests {
 
     #[test]
     fn stdin_and_dir_are_used() {
-        let mut r = request("cat; pwd", CommandSettings {
-            dir: Some("/".into()),
-            ..CommandSettings::default()
-        });
+        let mut r = request(
+            "cat; pwd",
+            CommandSettings {
+                dir: Some("/".into()),
+                ..CommandSettings::default()
+            },
+        );
         r.stdin = Some(StdinData::Text("hi\n".into()));
         let out = LocalExecutor.run(&r);
         assert_eq!(

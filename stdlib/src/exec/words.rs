@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn splits_like_a_shell() {
-        assert_eq!(split_words("echo  'a b' \"c\\\"d\" e\\ f").unwrap(), vec!["echo", "a b", "c\"d", "e f"]);
+        assert_eq!(
+            split_words("echo  'a b' \"c\\\"d\" e\\ f").unwrap(),
+            vec!["echo", "a b", "c\"d", "e f"]
+        );
         assert_eq!(split_words("echo $HOME").unwrap(), vec!["echo", "$HOME"]);
         assert_eq!(split_words("''").unwrap(), vec![""]);
         assert_eq!(split_words("'x"), Err(WordsError::UnterminatedQuote));

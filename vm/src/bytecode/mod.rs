@@ -8,11 +8,16 @@
 //! `cranelift_entity::entity_impl!`), so a constant index cannot be used as a
 //! function index by mistake.
 
+pub mod disasm;
+pub mod format;
 pub mod instr;
 pub mod module;
+pub mod verify;
 
+/// The typed-index vector the module's tables use.
+pub use cranelift_entity::{EntityRef, PrimaryMap};
 pub use instr::{CmpOp, Connector, CtlVar, Instr, JobBuiltin, Slot, CTL_COUNT};
 pub use module::{
     ArgSpec, ArgSpecId, CallSite, Const, ConstId, CtlSetId, FuncBody, FuncId, Import, ImportId, LineEntry, Module,
-    ParamDecl, ParamTarget, SiteId,
+    ParamDecl, SiteId,
 };

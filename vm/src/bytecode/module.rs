@@ -137,22 +137,17 @@ pub struct LineEntry {
     pub column: u32,
 }
 
-/// Where a parameter's value goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ParamTarget {
-    /// An ordinary parameter: a local slot of the entry function.
-    Slot(Slot),
-    /// A parameter named like a control variable: it overrides that variable.
-    Ctl(CtlVar),
-}
-
 /// A declared parameter (`|name = default|`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ParamDecl {
     /// The name.
     pub name: String,
-    /// Where the value is bound.
-    pub target: ParamTarget,
+    /// The local slot of the entry function the passed value is bound to
+    /// (the prologue tests it to decide whether to evaluate the default).
+    pub slot: Slot,
+    /// For a parameter named like a control variable: that variable, which
+    /// the parameter's value overrides.
+    pub ctl: Option<CtlVar>,
     /// Whether it has a default (else it is required).
     pub has_default: bool,
 }

@@ -1,0 +1,226 @@
+//! Blocks (`language.md` 6.6, 6.7), compiled inline with jumps. `choice`,
+//! `fork`, `pfor` and `session` compile to a runtime error in this build.
+
+use super::builder::{Gen, LoopCtx};
+use crate::syntax::ast::{Block, BlockKind, CompareOp, Expr, ExprKind, IfBody, Jobflow};
+use jobflow_vm::bytecode::Instr;
+
+impl Gen<'_> {
+    /// Generates a block; returns whether it can end in failure.
+    pub(super) fn block(&mut self, b: &Block) -> bool {
+        match &b.kind {
+            BlockKind::Simple { bindings, body } => {
+                self.scopes.blocks.push(Vec::new());
+                for binding in bindings {
+                    self.expr(&binding.value);
+                    let slot = self.new_slot(&binding.name.name);
+                    self.emit(Instr::StoreLocal(slot));
+                    if let Some(scope) = self.scopes.blocks.last_mut() {
+                        scope.push((binding.name.name.clone(), slot));
+                    }
+                }
+                self.jobflow(body);
+                self.scopes.blocks.pop();
+                true
+            }
+            BlockKind::If { cond, body } => {
+                match body {
+                    IfBody::Plain(f) => {
+                        self.condition(cond.as_ref());
+                        let skip = self.jump_if_false();
+                        self.jobflow(f);
+                        let end = self.emit_placeholder();
+                        let here = self.here();
+                        self.patch(skip, here);
+                        self.emit(Instr::SetStatus(0));
+                        let here = self.here();
+                        self.patch(end, here);
+                    }
+                    IfBody::Clauses {
+                        then_body,
+                        elifs,
+                        else_body,
+                    } => {
+                        let mut ends = Vec::new();
+                        self.condition(cond.as_ref());
+                        let mut next = self.jump_if_false();
+                        self.jobflow(then_body);
+                        ends.push(self.emit_placeholder());
+                        for e in elifs {
+                            let here = self.here();
+                            self.patch(next, here);
+                            self.mark_line(e.keyword_span);
+                            self.expr(&e.cond);
+                            next = self.jump_if_false();
+                            self.jobflow(&e.body);
+                            ends.push(self.emit_placeholder());
+                        }
+                        let here = self.here();
+                        self.patch(next, here);
+                        match else_body {
+                            Some(f) => self.jobflow(f),
+                            None => self.emit(Instr::SetStatus(0)),
+                        }
+                        let here = self.here();
+                        for e in ends {
+                            self.patch(e, here);
+                        }
+                    }
+                }
+                true
+            }
+            BlockKind::Case {
+                subjects,
+                clauses,
+                else_body,
+            } => {
+                match subjects.as_slice() {
+                    [] => self.emit(Instr::LoadResult),
+                    [one] => self.expr(one),
+                    many => {
+                        for s in many {
+                            self.expr(s);
+                        }
+                        self.emit(Instr::JoinWords(many.len() as u32));
+                    }
+                }
+                // Tests: each value of each clause, jumping to its body.
+                let mut to_body = Vec::new();
+                for clause in clauses {
+                    let mut jumps = Vec::new();
+                    for p in &clause.patterns {
+                        self.expr(p);
+                        self.emit(Instr::CaseMatch);
+                        jumps.push(self.code.len());
+                        self.emit(Instr::JumpIfTrue(0));
+                    }
+                    to_body.push(jumps);
+                }
+                self.emit(Instr::Pop);
+                match else_body {
+                    Some(f) => self.jobflow(f),
+                    None => self.emit(Instr::SetStatus(1)),
+                }
+                let mut ends = vec![self.emit_placeholder()];
+                for (clause, jumps) in clauses.iter().zip(to_body) {
+                    let here = self.here();
+                    for j in jumps {
+                        self.patch(j, here);
+                    }
+                    self.emit(Instr::Pop);
+                    self.jobflow(&clause.body);
+                    ends.push(self.emit_placeholder());
+                }
+                let here = self.here();
+                for e in ends {
+                    self.patch(e, here);
+                }
+                true
+            }
+            BlockKind::For { var, iter, body } => {
+                self.expr(iter);
+                let state = self.new_slot(" for");
+                let _counter = self.new_slot(" for#");
+                self.emit(Instr::ForPrep(state));
+                let var_slot = self.new_slot(&var.name);
+                let top = self.here();
+                let next = self.code.len();
+                self.emit(Instr::ForNext { slot: state, target: 0 });
+                self.emit(Instr::StoreLocal(var_slot));
+                self.scopes.blocks.push(vec![(var.name.clone(), var_slot)]);
+                self.loop_body(top, body);
+                self.scopes.blocks.pop();
+                let end = self.here();
+                self.patch(next, end);
+                self.finish_loop(end);
+                false
+            }
+            BlockKind::While { cond, body } => {
+                let top = self.here();
+                let exit = self.while_test(cond);
+                self.loop_body(top, body);
+                let end = self.here();
+                self.patch(exit, end);
+                self.finish_loop(end);
+                false
+            }
+            BlockKind::Try { body } => {
+                let begin = self.code.len();
+                self.emit(Instr::TryBegin(0));
+                self.try_depth += 1;
+                self.jobflow(body);
+                self.try_depth -= 1;
+                self.emit(Instr::TryEnd);
+                self.emit(Instr::SetStatus(0));
+                let end = self.emit_placeholder();
+                let handler = self.here();
+                self.patch(begin, handler);
+                let here = self.here();
+                self.patch(end, here);
+                true
+            }
+            BlockKind::Choice { .. } => self.unavailable("choice"),
+            BlockKind::Fork { .. } => self.unavailable("fork"),
+            BlockKind::Pfor { .. } => self.unavailable("pfor"),
+            BlockKind::Session { .. } => self.unavailable("session"),
+        }
+    }
+
+    fn unavailable(&mut self, what: &str) -> bool {
+        let c = self.str_const(&format!("{what}: not available in this build"));
+        self.emit(Instr::Unavailable(c));
+        true
+    }
+
+    /// Pushes an `if` condition (`$RESULT` when none is written).
+    fn condition(&mut self, cond: Option<&Expr>) {
+        match cond {
+            Some(c) => self.expr(c),
+            None => self.emit(Instr::LoadResult),
+        }
+    }
+
+    fn jump_if_false(&mut self) -> usize {
+        let at = self.code.len();
+        self.emit(Instr::JumpIfFalse(0));
+        at
+    }
+
+    /// The test of a `while` loop; returns the jump to patch to its exit.
+    fn while_test(&mut self, cond: &Expr) -> usize {
+        if let ExprKind::Compare { first, rest } = &cond.kind {
+            if let [only] = rest.as_slice() {
+                if only.op == CompareOp::Lt {
+                    self.expr(first);
+                    self.expr(&only.rhs);
+                    let at = self.code.len();
+                    self.emit(Instr::JumpUnlessLt(0));
+                    return at;
+                }
+            }
+        }
+        self.expr(cond);
+        self.jump_if_false()
+    }
+
+    /// A loop body: `continue` goes to `top`.
+    fn loop_body(&mut self, top: u32, body: &Jobflow) {
+        self.loops.push(LoopCtx {
+            continue_to: top,
+            breaks: Vec::new(),
+            try_depth: self.try_depth,
+        });
+        self.jobflow(body);
+        self.emit(Instr::Jump(top));
+    }
+
+    /// Patches the loop's `break`s to its exit, where `$STATUS` becomes 0.
+    fn finish_loop(&mut self, end: u32) {
+        if let Some(l) = self.loops.pop() {
+            for b in l.breaks {
+                self.patch(b, end);
+            }
+        }
+        self.emit(Instr::SetStatus(0));
+    }
+}

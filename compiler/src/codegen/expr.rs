@@ -1,0 +1,345 @@
+//! Expressions (`language.md` 5): every operand evaluated once, left to
+//! right; `and`/`or` short-circuit; comparison chains evaluate each middle
+//! operand once; placeholders resolved at compile time.
+
+use super::builder::Gen;
+use super::scope::Resolved;
+use super::CodegenError;
+use crate::syntax::ast::{
+    Args, BinaryOp, CompareOp, DictLiteral, Expr, ExprKind, Literal, PatternKind, StringPart, UnaryOp,
+};
+use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, CmpOp, Const, Instr};
+use jobflow_vm::value::PatternKind as VmPatternKind;
+
+/// The VM's comparison operator for a syntax one.
+pub(super) fn cmp_op(op: CompareOp) -> CmpOp {
+    match op {
+        CompareOp::Lt => CmpOp::Lt,
+        CompareOp::Gt => CmpOp::Gt,
+        CompareOp::Le => CmpOp::Le,
+        CompareOp::Ge => CmpOp::Ge,
+        CompareOp::Eq => CmpOp::Eq,
+        CompareOp::Ne => CmpOp::Ne,
+        CompareOp::Like => CmpOp::Like,
+        CompareOp::NotLike => CmpOp::NotLike,
+    }
+}
+
+fn pattern_kind(k: PatternKind) -> VmPatternKind {
+    match k {
+        PatternKind::Regex => VmPatternKind::Regex,
+        PatternKind::Glob => VmPatternKind::Glob,
+        PatternKind::Exact => VmPatternKind::Exact,
+    }
+}
+
+impl Gen<'_> {
+    /// Pushes the value of a name (`language.md` 4.1).
+    pub(super) fn load_name(&mut self, name: &str) {
+        match self.scopes.resolve(name) {
+            Resolved::Slot(s) => self.emit(Instr::LoadLocal(s)),
+            Resolved::Ctl(c) => self.emit(Instr::LoadCtl(c)),
+            Resolved::Builtin => {
+                let i = self.import(name);
+                self.emit(Instr::PushBuiltin(i));
+            }
+        }
+    }
+
+    /// Generates `e`, leaving its value on the stack.
+    pub(super) fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Name(n) => self.load_name(n),
+            ExprKind::Special(s) => self.emit(match s.as_str() {
+                "STATUS" => Instr::LoadStatus,
+                "RESULT" => Instr::LoadResult,
+                "ERROR" => Instr::LoadError,
+                "DEBUG" => Instr::LoadDebug,
+                _ => Instr::LoadEnv,
+            }),
+            ExprKind::Path(p) => {
+                let c = self.str_const(&p.text);
+                self.emit(Instr::PushPath(c));
+            }
+            ExprKind::Literal(l) => self.literal(l),
+            ExprKind::Array(items) => {
+                for i in items {
+                    self.expr(i);
+                }
+                self.emit(Instr::MakeArray(items.len() as u32));
+            }
+            ExprKind::Dict(d) => match d {
+                DictLiteral::Bindings(bs) => {
+                    for b in bs {
+                        let c = self.str_const(&b.name.name);
+                        self.emit(Instr::PushConst(c));
+                        self.expr(&b.value);
+                    }
+                    self.emit(Instr::MakeDict(bs.len() as u32));
+                }
+                DictLiteral::Pairs(ps) => {
+                    for (k, v) in ps {
+                        self.expr(k);
+                        self.expr(v);
+                    }
+                    self.emit(Instr::MakeDict(ps.len() as u32));
+                }
+            },
+            ExprKind::Unary { op, operand } => {
+                if let (UnaryOp::Minus, ExprKind::Literal(Literal::Integer(n))) = (op, &operand.kind) {
+                    self.int(n.wrapping_neg());
+                    return;
+                }
+                if let (UnaryOp::Minus, ExprKind::Literal(Literal::Float(f))) = (op, &operand.kind) {
+                    let c = self.konst(Const::Float(-f));
+                    self.emit(Instr::PushConst(c));
+                    return;
+                }
+                self.expr(operand);
+                self.emit(match op {
+                    UnaryOp::Plus => Instr::Pos,
+                    UnaryOp::Minus => Instr::Neg,
+                });
+            }
+            ExprKind::Not(inner) => {
+                self.expr(inner);
+                self.emit(Instr::Not);
+            }
+            ExprKind::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs),
+            ExprKind::Compare { first, rest } => {
+                self.expr(first);
+                let mut patches = Vec::new();
+                for (i, c) in rest.iter().enumerate() {
+                    self.expr(&c.rhs);
+                    if i + 1 < rest.len() {
+                        patches.push(self.code.len());
+                        self.emit(Instr::ChainCompare {
+                            op: cmp_op(c.op),
+                            target: 0,
+                        });
+                    } else {
+                        self.emit(Instr::Compare(cmp_op(c.op)));
+                    }
+                }
+                let end = self.here();
+                for p in patches {
+                    self.patch(p, end);
+                }
+            }
+            ExprKind::Attr { object, name } => {
+                self.expr(object);
+                let c = self.str_const(&name.name);
+                self.emit(Instr::GetAttr(c));
+            }
+            ExprKind::Index { object, index } => {
+                self.expr(object);
+                self.expr(index);
+                self.emit(Instr::GetIndex);
+            }
+            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Call { callee, args } => self.call_expr(callee, args),
+            ExprKind::Error => {
+                self.fail(CodegenError::SyntaxErrors);
+                self.emit(Instr::PushNull);
+            }
+        }
+    }
+
+    /// Pushes an Integer.
+    pub(super) fn int(&mut self, n: i64) {
+        match i32::try_from(n) {
+            Ok(small) => self.emit(Instr::PushInt(small)),
+            Err(_) => {
+                let c = self.konst(Const::Int(n));
+                self.emit(Instr::PushConst(c));
+            }
+        }
+    }
+
+    fn literal(&mut self, l: &Literal) {
+        match l {
+            Literal::Integer(n) => self.int(*n),
+            Literal::BigInteger(d) => {
+                let c = self.konst(Const::BigInt(d.clone()));
+                self.emit(Instr::PushConst(c));
+            }
+            Literal::Float(f) => {
+                let c = self.konst(Const::Float(*f));
+                self.emit(Instr::PushConst(c));
+            }
+            Literal::String(s) => self.string_parts(&s.parts),
+            Literal::Binary(b) => {
+                let c = self.konst(Const::Binary(b.clone()));
+                self.emit(Instr::PushConst(c));
+            }
+            Literal::Pattern(p) => {
+                let plain: Option<String> = p
+                    .parts
+                    .iter()
+                    .map(|part| match part {
+                        StringPart::Text(t) => Some(t.as_str()),
+                        StringPart::Placeholder(_) => None,
+                    })
+                    .collect();
+                match plain {
+                    Some(text) => {
+                        let c = self.konst(Const::Pattern {
+                            kind: pattern_kind(p.kind),
+                            ignore_case: p.ignore_case,
+                            text,
+                        });
+                        self.emit(Instr::PushConst(c));
+                    }
+                    None => {
+                        self.string_parts(&p.parts);
+                        self.emit(Instr::MakePattern {
+                            kind: pattern_kind(p.kind),
+                            ignore_case: p.ignore_case,
+                        });
+                    }
+                }
+            }
+            Literal::Bool(true) => self.emit(Instr::PushTrue),
+            Literal::Bool(false) => self.emit(Instr::PushFalse),
+            Literal::Null => self.emit(Instr::PushNull),
+        }
+    }
+
+    /// A string with placeholders: each resolved here to a variable, or kept
+    /// as written (`language.md` 2.5).
+    fn string_parts(&mut self, parts: &[StringPart]) {
+        let mut n = 0u32;
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                StringPart::Text(t) => text.push_str(t),
+                StringPart::Placeholder(p) => match self.scopes.resolve(&p.name) {
+                    Resolved::Builtin => text.push_str(&p.written()),
+                    resolved => {
+                        if !text.is_empty() {
+                            let c = self.str_const(&std::mem::take(&mut text));
+                            self.emit(Instr::PushConst(c));
+                            n += 1;
+                        }
+                        match resolved {
+                            Resolved::Slot(slot) => {
+                                let written = self.str_const(&p.written());
+                                self.emit(Instr::InterpLocal { slot, text: written });
+                            }
+                            Resolved::Ctl(c) => {
+                                self.emit(Instr::LoadCtl(c));
+                                self.emit(Instr::ToStr);
+                            }
+                            Resolved::Builtin => {}
+                        }
+                        n += 1;
+                    }
+                },
+            }
+        }
+        if !text.is_empty() || n == 0 {
+            let c = self.str_const(&text);
+            self.emit(Instr::PushConst(c));
+            n += 1;
+        }
+        // A lone placeholder is already a String (InterpLocal / ToStr).
+        if n > 1 {
+            self.emit(Instr::Concat(n));
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                self.expr(lhs);
+                let j = self.code.len();
+                self.emit(if op == BinaryOp::And {
+                    Instr::JumpIfFalseKeep(0)
+                } else {
+                    Instr::JumpIfTrueKeep(0)
+                });
+                self.expr(rhs);
+                let end = self.here();
+                self.patch(j, end);
+            }
+            _ => {
+                self.expr(lhs);
+                self.expr(rhs);
+                self.emit(match op {
+                    BinaryOp::Add => Instr::Add,
+                    BinaryOp::Sub => Instr::Sub,
+                    BinaryOp::Mul => Instr::Mul,
+                    BinaryOp::Div => Instr::Div,
+                    BinaryOp::Mod => Instr::Mod,
+                    BinaryOp::In => Instr::In,
+                    _ => Instr::NotIn,
+                });
+            }
+        }
+    }
+
+    /// Pushes the arguments and returns their layout.
+    pub(super) fn args(&mut self, args: &Args, input: bool, colon: bool) -> ArgSpecId {
+        for a in &args.positional {
+            self.expr(a);
+        }
+        if let Some(s) = &args.star {
+            self.expr(s);
+        }
+        let mut keywords = Vec::with_capacity(args.keywords.len());
+        for k in &args.keywords {
+            self.expr(&k.value);
+            keywords.push(self.str_const(&k.name.name));
+        }
+        if let Some(d) = &args.double_star {
+            self.expr(d);
+        }
+        self.spec(ArgSpec {
+            positional: args.positional.len() as u32,
+            star: args.star.is_some(),
+            keywords,
+            double_star: args.double_star.is_some(),
+            input,
+            colon,
+        })
+    }
+
+    /// Whether the arguments are positional only (for the direct call forms).
+    pub(super) fn positional_only(args: &Args) -> bool {
+        args.star.is_none() && args.keywords.is_empty() && args.double_star.is_none() && args.positional.len() < 65536
+    }
+
+    fn call_expr(&mut self, callee: &Expr, args: &Args) {
+        if Self::positional_only(args) {
+            match &callee.kind {
+                ExprKind::Name(n) if self.scopes.resolve(n) == Resolved::Builtin => {
+                    let import = self.import(n);
+                    for a in &args.positional {
+                        self.expr(a);
+                    }
+                    self.emit(Instr::CallBuiltin {
+                        argc: args.positional.len() as u16,
+                        import,
+                    });
+                    return;
+                }
+                ExprKind::Attr { object, name } => {
+                    self.expr(object);
+                    for a in &args.positional {
+                        self.expr(a);
+                    }
+                    let c = self.str_const(&name.name);
+                    self.emit(Instr::CallMethod {
+                        argc: args.positional.len() as u16,
+                        name: c,
+                    });
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.expr(callee);
+        let spec = self.args(args, false, false);
+        self.emit(Instr::Call(spec));
+    }
+}

@@ -1,0 +1,183 @@
+//! What a suspended process asks of the outside world, and what it is told
+//! back.
+//!
+//! An [`Effect`] is plain data (serde), so a process suspended on one can be
+//! written down with it and picked up again. The driver performs the effect
+//! (the `jobflow` binary synchronously; an embedding service through its own
+//! executors) and hands the [`EffectOutcome`] to
+//! [`Process::resume`](crate::process::Process::resume).
+
+use serde::{Deserialize, Serialize};
+
+/// Why a process stopped before its end.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Run a command (or script) with these settings; resume with
+    /// [`EffectOutcome::Command`].
+    RunCommand(CommandRequest),
+    /// Wait until this instant (UTC, as a Unix timestamp in nanoseconds);
+    /// resume with [`EffectOutcome::Done`].
+    Sleep {
+        /// Nanoseconds since the Unix epoch.
+        until_nanos: i128,
+    },
+    /// `suspend()`: park until the embedder (or SIGCONT under `jobflow run`)
+    /// resumes; resume with [`EffectOutcome::Done`].
+    Suspend,
+}
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommandLine {
+    /// A command string, run through `__shell__ -c` (or split into words when
+    /// `__use_shell__` is false).
+    Shell(String),
+    /// A ScriptJob: the script file and its arguments (string forms).
+    Script {
+        /// The script file on disk.
+        path: String,
+        /// Its command-line arguments.
+        args: Vec<String>,
+    },
+}
+
+/// A command job, with every control variable the executor needs
+/// (`language.md` 4.4), already reduced to plain values.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandRequest {
+    /// What to run.
+    pub command: CommandLine,
+    /// Standard input (after `<<`): the string form as UTF-8… encoded with
+    /// `settings.encoding` by the executor, or raw bytes for a Binary.
+    pub stdin: Option<StdinData>,
+    /// The control variables.
+    pub settings: CommandSettings,
+}
+
+impl std::fmt::Debug for CommandRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandRequest")
+            .field("command", &self.command)
+            .field("stdin", &self.stdin.as_ref().map(|_| "…"))
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// Standard input of a command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StdinData {
+    /// Text, to be encoded with `__encoding__`.
+    Text(String),
+    /// Bytes, sent as they are.
+    Bytes(Vec<u8>),
+}
+
+/// Control variables as the executor needs them. `None` means unset/null:
+/// the executor applies the defaults of `language.md` 4.4.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommandSettings {
+    /// `__host__` (an empty string counts as unset).
+    pub host: Option<String>,
+    /// `__user__`.
+    pub user: Option<String>,
+    /// `__password__` (never logged).
+    pub password: Option<String>,
+    /// `__keyfile__`.
+    pub keyfile: Option<String>,
+    /// `__passphrase__` (never logged).
+    pub passphrase: Option<String>,
+    /// `__port__`.
+    pub port: Option<i64>,
+    /// `__conntype__`.
+    pub conntype: Option<String>,
+    /// `__proxy__` (string form).
+    pub proxy: Option<String>,
+    /// `__timeout__` in seconds (0 or unset: none).
+    pub timeout: Option<f64>,
+    /// `__sudo__`.
+    pub sudo: bool,
+    /// `__dir__`.
+    pub dir: Option<String>,
+    /// `__shell__` (default `/bin/bash`).
+    pub shell: Option<String>,
+    /// `__use_shell__` (default true).
+    pub use_shell: bool,
+    /// `__use_pty__`.
+    pub use_pty: bool,
+    /// `__use_cache__` (default true).
+    pub use_cache: bool,
+    /// `__raw_stdout__`: `$RESULT` as untouched Binary.
+    pub raw_stdout: bool,
+    /// `__raw_stderr__`: `$ERROR` as untouched Binary.
+    pub raw_stderr: bool,
+    /// `__encoding__` (default UTF-8).
+    pub encoding: Option<String>,
+}
+
+impl std::fmt::Debug for CommandSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets never appear in logs or errors.
+        f.debug_struct("CommandSettings")
+            .field("host", &self.host)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("keyfile", &self.keyfile)
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "***"))
+            .field("port", &self.port)
+            .field("conntype", &self.conntype)
+            .field("proxy", &self.proxy)
+            .field("timeout", &self.timeout)
+            .field("sudo", &self.sudo)
+            .field("dir", &self.dir)
+            .field("shell", &self.shell)
+            .field("use_shell", &self.use_shell)
+            .field("use_pty", &self.use_pty)
+            .field("use_cache", &self.use_cache)
+            .field("raw_stdout", &self.raw_stdout)
+            .field("raw_stderr", &self.raw_stderr)
+            .field("encoding", &self.encoding)
+            .finish()
+    }
+}
+
+/// The result of an effect, given to
+/// [`Process::resume`](crate::process::Process::resume).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EffectOutcome {
+    /// A command ended (or could not run).
+    Command(CommandOutcome),
+    /// A sleep or suspension is over.
+    Done,
+}
+
+/// How a command ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CommandOutcome {
+    /// It ran: exit status and its output, decoded (trailing newlines
+    /// removed) or raw. An output that did not decode is reported as
+    /// status 1, empty stdout and the reason in stderr (`language.md` 4.4).
+    Completed {
+        /// The exit status.
+        status: i64,
+        /// Standard output.
+        stdout: Output,
+        /// Standard error.
+        stderr: Output,
+    },
+    /// It could not reach or log in to its host, or timed out: `$STATUS`
+    /// -1, `$RESULT` `''`, `$ERROR` the message.
+    ConnectionFailure {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A command's stdout or stderr as the status variables take it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Output {
+    /// Decoded text, trailing `\n`/`\r\n` removed.
+    Text(String),
+    /// Untouched bytes (`__raw_stdout__`, `__raw_stderr__`).
+    Bytes(Vec<u8>),
+}

@@ -1,0 +1,634 @@
+//! Calls: built-in functions and methods (through the [`Library`]), Function
+//! values, and sub-flow calls (a new frame on the VM's own stack).
+//!
+//! [`Library`]: crate::native::Library
+
+use super::frame::{CtlSet, Frame, JobEnd};
+use super::run::Flow;
+use super::Abnormal;
+use crate::bytecode::{ArgSpecId, ConstId, ImportId, SiteId};
+use crate::context::{ObjectKind, RunContext};
+use crate::native::{CallArgs, NativeContext, NativeError, ObjectTree};
+use crate::process::{LinkedModule, Process, MAX_CALL_DEPTH};
+use crate::value::{Function, ObjectRef, Value};
+use cranelift_entity::EntityRef;
+use std::rc::Rc;
+
+/// What built-ins see of the running process.
+pub(crate) struct NativeCx<'a> {
+    /// The object tree, if any.
+    pub objects: Option<&'a dyn ObjectTree>,
+    /// The directory of the running flow.
+    pub dir: &'a str,
+    /// The process id.
+    pub pid: u64,
+    /// The next channel id to hand out.
+    pub next_channel: &'a mut u64,
+}
+
+impl NativeContext for NativeCx<'_> {
+    fn now(&self) -> jiff::Zoned {
+        jiff::Zoned::now()
+    }
+
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::system()
+    }
+
+    fn objects(&self) -> Option<&dyn ObjectTree> {
+        self.objects
+    }
+
+    fn flow_dir(&self) -> ObjectRef {
+        ObjectRef {
+            abspath: self.dir.to_string(),
+        }
+    }
+
+    fn current_pid(&self) -> u64 {
+        self.pid
+    }
+
+    fn new_channel(&mut self) -> u64 {
+        let id = *self.next_channel;
+        *self.next_channel += 1;
+        id
+    }
+}
+
+/// Builds a [`NativeCx`] from the process's fields (disjoint borrows, so the
+/// operand stack stays readable for the arguments).
+macro_rules! native_cx {
+    ($self:ident, $ctx:ident) => {
+        NativeCx {
+            objects: $ctx.objects,
+            dir: $self
+                .frames
+                .last()
+                .and_then(|f| $self.modules.get(f.module as usize))
+                .map(|m| m.dir.as_str())
+                .unwrap_or("/"),
+            pid: $self.pid,
+            next_channel: &mut $self.next_channel,
+        }
+    };
+}
+
+/// Adapter so [`native_cx!`] can take the object tree alone.
+struct NativeObjects<'a> {
+    objects: Option<&'a dyn ObjectTree>,
+}
+
+/// Arguments taken off the stack, `*` and `**` spread.
+pub(crate) struct OwnedArgs {
+    /// Positional arguments.
+    pub positional: Vec<Value>,
+    /// Keyword arguments in order.
+    pub keywords: Vec<(String, Value)>,
+}
+
+impl Process {
+    /// A native context for property calls.
+    pub(crate) fn native_cx<'a>(&'a mut self, objects: Option<&'a dyn ObjectTree>) -> NativeCx<'a> {
+        let ctx = NativeObjects { objects };
+        native_cx!(self, ctx)
+    }
+
+    /// Takes the arguments laid out by `spec` off the stack.
+    pub(crate) fn take_args(&mut self, lm: &LinkedModule, spec: ArgSpecId) -> Result<OwnedArgs, Abnormal> {
+        let Some(spec) = lm.module.arg_specs.get(spec) else {
+            return Err(Abnormal::new("corrupt module: argument layout out of range"));
+        };
+        let n = spec.positional as usize + usize::from(spec.star) + spec.keywords.len() + usize::from(spec.double_star);
+        let first = self.stack.len().saturating_sub(n);
+        let mut values = self.stack.split_off(first).into_iter();
+        let mut positional: Vec<Value> = values.by_ref().take(spec.positional as usize).collect();
+        if spec.star {
+            match values.next() {
+                Some(Value::Array(a)) => positional.extend(a.borrow().iter().cloned()),
+                Some(other) => {
+                    return Err(Abnormal::new(format!(
+                        "argument after * must be an Array, not {}",
+                        other.type_name()
+                    )))
+                }
+                None => {}
+            }
+        }
+        let mut keywords: Vec<(String, Value)> = Vec::with_capacity(spec.keywords.len());
+        for name in &spec.keywords {
+            let v = values.next().unwrap_or(Value::Null);
+            keywords.push((lm.module.const_str(*name).unwrap_or_default().to_string(), v));
+        }
+        if spec.double_star {
+            match values.next() {
+                Some(Value::Dict(d)) => {
+                    for (k, v) in d.borrow().iter() {
+                        let Some(name) = k.value().as_str() else {
+                            return Err(Abnormal::new("keywords must be strings"));
+                        };
+                        if keywords.iter().any(|(n, _)| n == name) {
+                            return Err(Abnormal::new(format!(
+                                "got multiple values for keyword argument '{name}'"
+                            )));
+                        }
+                        keywords.push((name.to_string(), v.clone()));
+                    }
+                }
+                Some(other) => {
+                    return Err(Abnormal::new(format!(
+                        "argument after ** must be a Dictionary, not {}",
+                        other.type_name()
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(OwnedArgs { positional, keywords })
+    }
+
+    /// Hands a native call's result to an expression (push) or a job (status
+    /// variables).
+    fn native_result(&mut self, name: &str, r: Result<Value, NativeError>, as_job: bool) -> Result<Flow, Abnormal> {
+        match (r, as_job) {
+            (Ok(v), false) => self.stack.push(v),
+            (Err(e), false) => return Err(Abnormal::new(e.detail)),
+            (Ok(v), true) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.status = 0;
+                    f.end = JobEnd::Status;
+                    f.result = v;
+                }
+            }
+            (Err(e), true) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.status = 1;
+                    f.end = JobEnd::Status;
+                    f.error = Value::str(format!("'{name}' failed: {}", e.detail));
+                }
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    /// Calls a Function value with owned arguments.
+    fn call_function(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        callee: &Value,
+        args: &OwnedArgs,
+        as_job: bool,
+    ) -> Result<Flow, Abnormal> {
+        let Value::Function(func) = callee else {
+            return Err(Abnormal::new(format!(
+                "'{}' object is not callable",
+                callee.type_name()
+            )));
+        };
+        let call_args = CallArgs {
+            positional: &args.positional,
+            keywords: &args.keywords,
+        };
+        let (name, r) = match &**func {
+            Function::Builtin(name) => {
+                let Some(f) = ctx.library.function(name) else {
+                    return Err(Abnormal::new(format!("name '{name}' is not defined")));
+                };
+                let mut cx = native_cx!(self, ctx);
+                (name.as_str(), f(&mut cx, call_args))
+            }
+            Function::Method { receiver, name } => {
+                let Some(m) = ctx.library.method(receiver.type_name(), name) else {
+                    return Err(Abnormal::new(format!(
+                        "'{}' object has no method '{name}'",
+                        receiver.type_name()
+                    )));
+                };
+                let mut cx = native_cx!(self, ctx);
+                (name.as_str(), m(&mut cx, receiver, call_args))
+            }
+        };
+        let name = name.to_string();
+        self.native_result(&name, r, as_job)
+    }
+
+    /// [`Instr::Call`](crate::bytecode::Instr::Call): `[callee, args…] -> [result]`.
+    pub(crate) fn call_value_expr(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        spec: ArgSpecId,
+    ) -> Result<Flow, Abnormal> {
+        let args = self.take_args(lm, spec)?;
+        let callee = self.pop();
+        self.call_function(ctx, &callee, &args, false)
+    }
+
+    /// [`Instr::CallJob`](crate::bytecode::Instr::CallJob): a Function value as a job.
+    pub(crate) fn call_value_job(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        spec: ArgSpecId,
+    ) -> Result<Flow, Abnormal> {
+        let args = self.take_args(lm, spec)?;
+        let callee = self.pop();
+        self.call_function(ctx, &callee, &args, true)
+    }
+
+    /// A Function value called by an execution job with owned arguments.
+    pub(crate) fn call_function_job(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        callee: &Value,
+        args: &OwnedArgs,
+    ) -> Result<Flow, Abnormal> {
+        self.call_function(ctx, callee, args, true)
+    }
+
+    /// An imported built-in function with `argc` positional arguments.
+    pub(crate) fn call_builtin(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        argc: u16,
+        import: ImportId,
+        as_job: bool,
+    ) -> Result<Flow, Abnormal> {
+        let name = lm.module.imports.get(import).map(|i| i.name.as_str()).unwrap_or("?");
+        let Some(f) = lm.imports.get(import.index()).copied().flatten() else {
+            return Err(Abnormal::new(format!("name '{name}' is not defined")));
+        };
+        let first = self.stack.len().saturating_sub(usize::from(argc));
+        let r = {
+            let mut cx = native_cx!(self, ctx);
+            f(&mut cx, CallArgs::positional(&self.stack[first..]))
+        };
+        self.stack.truncate(first);
+        self.native_result(name, r, as_job)
+    }
+
+    /// A method with `argc` positional arguments: `[receiver, args…]`.
+    pub(crate) fn call_method(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        argc: u16,
+        name: ConstId,
+        as_job: bool,
+    ) -> Result<Flow, Abnormal> {
+        let name = lm.module.const_str(name).unwrap_or_default();
+        let first = self.stack.len().saturating_sub(usize::from(argc));
+        let Some(recv_index) = first.checked_sub(1) else {
+            return Err(Abnormal::new("corrupt module: stack underflow"));
+        };
+        let type_name = self.stack[recv_index].type_name();
+        if let Some(m) = ctx.library.method(type_name, name) {
+            let r = {
+                let mut cx = native_cx!(self, ctx);
+                let (receiver, args) = self.stack[recv_index..].split_at(1);
+                m(&mut cx, &receiver[0], CallArgs::positional(args))
+            };
+            self.stack.truncate(recv_index);
+            return self.native_result(name, r, as_job);
+        }
+        // Not a method of the type: a Function stored under that key or field.
+        let positional = self.stack.split_off(first);
+        let receiver = self.pop();
+        let callee = self.get_attr(ctx, &receiver, name)?;
+        let args = OwnedArgs {
+            positional,
+            keywords: Vec::new(),
+        };
+        self.call_function(ctx, &callee, &args, as_job)
+    }
+
+    /// Loads (once per process) the flow at `abspath` and returns its index.
+    pub(crate) fn load_module(&mut self, ctx: &mut RunContext<'_>, abspath: &str) -> Result<u32, Abnormal> {
+        if let Some(i) = self.module_index.get(abspath) {
+            return Ok(*i);
+        }
+        let module = ctx.loader.load(abspath).map_err(|e| Abnormal::new(e.to_string()))?;
+        let idx = self.modules.len() as u32;
+        self.modules
+            .push(Rc::new(LinkedModule::new(abspath, module, ctx.library)));
+        self.module_index.insert(abspath.to_string(), idx);
+        Ok(idx)
+    }
+
+    /// [`Instr::CallFlow`](crate::bytecode::Instr::CallFlow): a call through a
+    /// literal path, its callee cached per call site.
+    pub(crate) fn call_site(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        site: SiteId,
+    ) -> Result<Flow, Abnormal> {
+        let Some(cs) = lm.module.call_sites.get(site) else {
+            return Err(Abnormal::new("corrupt module: call site out of range"));
+        };
+        let cached = lm.site_cache.borrow().get(site.index()).copied().flatten();
+        let callee = match cached {
+            Some(m) => m,
+            None => {
+                let text = lm.module.const_str(cs.path).unwrap_or("/");
+                let abspath = super::ops::resolve_path(&lm.dir, text);
+                match ctx.loader.kind(&abspath) {
+                    Some(ObjectKind::Jobflow) => {
+                        let m = self.load_module(ctx, &abspath)?;
+                        if let Some(slot) = lm.site_cache.borrow_mut().get_mut(site.index()) {
+                            *slot = Some(m);
+                        }
+                        m
+                    }
+                    _ => {
+                        // Not a flow: execute the object like any other head.
+                        let head = self.path_value(ctx, lm, cs.path)?;
+                        let n = lm.module.arg_specs.get(cs.args).map(|s| s.stack_len()).unwrap_or(0);
+                        let at = self.stack.len().saturating_sub(n);
+                        self.stack.insert(at, head);
+                        return self.exec_job(ctx, lm, cs.args);
+                    }
+                }
+            }
+        };
+        self.call_flow(lm, callee, cs.args)
+    }
+
+    /// The control variables a job or callee sees: the frame's set with the
+    /// block bindings of the pending [`Instr::CtlOverride`] over it.
+    ///
+    /// [`Instr::CtlOverride`]: crate::bytecode::Instr::CtlOverride
+    pub(crate) fn effective_ctl(&mut self, lm: &LinkedModule) -> CtlSet {
+        let Some(frame) = self.frames.last() else {
+            return super::frame::empty_ctl();
+        };
+        let mut ctl = frame.ctl.clone();
+        if let Some(set) = self.ctl_override.take() {
+            if let Some(entries) = lm.module.ctl_sets.get(set) {
+                let sb = frame.slot_base as usize;
+                let m = Rc::make_mut(&mut ctl);
+                for (var, slot) in entries {
+                    if let Some(Some(v)) = self.slots.get(sb + slot.index()) {
+                        m[var.index()] = v.clone();
+                    }
+                }
+            }
+        }
+        ctl
+    }
+
+    /// Calls the flow loaded at module index `callee` with the arguments laid
+    /// out by `spec` (of the caller's module `lm`): binds the parameters
+    /// (`language.md` 8.2) and pushes its frame.
+    pub(crate) fn call_flow(&mut self, lm: &LinkedModule, callee: u32, spec: ArgSpecId) -> Result<Flow, Abnormal> {
+        if self.frames.len() >= MAX_CALL_DEPTH {
+            return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
+        }
+        let Some(spec_ref) = lm.module.arg_specs.get(spec) else {
+            return Err(Abnormal::new("corrupt module: argument layout out of range"));
+        };
+        let Some(target) = self.modules.get(callee as usize).cloned() else {
+            return Err(Abnormal::new("corrupt process: unknown module"));
+        };
+        let mut ctl = self.effective_ctl(lm);
+        let module = &target.module;
+        let Some(entry) = module.funcs.get(module.entry) else {
+            return Err(Abnormal::new("corrupt module: no entry function"));
+        };
+        let base = self.slots.len();
+        self.slots.resize(base + usize::from(entry.slot_count), None);
+        let result = if spec_ref.star || spec_ref.double_star || spec_ref.input {
+            self.bind_owned(lm, &target, spec, base, &mut ctl)
+        } else {
+            self.bind_from_stack(lm, &target, spec_ref, base, &mut ctl)
+        };
+        if let Err(e) = result {
+            self.slots.truncate(base);
+            return Err(e);
+        }
+        for p in &module.params {
+            if !p.has_default && !matches!(self.slots.get(base + p.slot.index()), Some(Some(_))) {
+                self.slots.truncate(base);
+                return Err(Abnormal::new(format!(
+                    "jobflow {}: missing required parameter '{}'",
+                    target.abspath, p.name
+                )));
+            }
+        }
+        let frame = Frame {
+            module: callee,
+            func: module.entry,
+            pc: 0,
+            slot_base: base as u32,
+            stack_base: self.stack.len() as u32,
+            handler_base: self.handlers.len() as u32,
+            status: 0,
+            end: JobEnd::Status,
+            result: self.empty.clone(),
+            error: self.empty.clone(),
+            debug: Value::Null,
+            ctl,
+            saved: None,
+        };
+        self.frames.push(frame);
+        Ok(Flow::Switch)
+    }
+
+    /// Binds one argument to the callee's parameter at `index` or called
+    /// `name`.
+    fn bind_one(
+        &mut self,
+        target: &LinkedModule,
+        base: usize,
+        ctl: &mut CtlSet,
+        which: Result<usize, &str>,
+        v: Value,
+    ) -> Result<(), Abnormal> {
+        let params = &target.module.params;
+        let decl = match which {
+            Ok(i) => params.get(i).ok_or_else(|| {
+                Abnormal::new(format!(
+                    "jobflow {}: too many positional arguments (takes {})",
+                    target.abspath,
+                    params.len()
+                ))
+            })?,
+            Err(name) => params
+                .iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| Abnormal::new(format!("jobflow {}: unknown parameter '{name}'", target.abspath)))?,
+        };
+        let Some(slot) = self.slots.get_mut(base + decl.slot.index()) else {
+            return Err(Abnormal::new("corrupt module: parameter slot out of range"));
+        };
+        if slot.is_some() {
+            return Err(Abnormal::new(format!(
+                "jobflow {}: parameter '{}' given twice",
+                target.abspath, decl.name
+            )));
+        }
+        if let Some(var) = decl.ctl {
+            Rc::make_mut(ctl)[var.index()] = v.clone();
+        }
+        *slot = Some(v);
+        Ok(())
+    }
+
+    /// Binds plain positional and keyword arguments straight off the stack.
+    fn bind_from_stack(
+        &mut self,
+        lm: &LinkedModule,
+        target: &LinkedModule,
+        spec: &crate::bytecode::ArgSpec,
+        base: usize,
+        ctl: &mut CtlSet,
+    ) -> Result<(), Abnormal> {
+        let n = spec.positional as usize + spec.keywords.len();
+        let first = self.stack.len().saturating_sub(n);
+        for i in 0..n {
+            let v = std::mem::replace(&mut self.stack[first + i], Value::Null);
+            let which = if i < spec.positional as usize {
+                Ok(i)
+            } else {
+                let name = spec
+                    .keywords
+                    .get(i - spec.positional as usize)
+                    .and_then(|c| lm.module.const_str(*c))
+                    .unwrap_or_default();
+                Err(name)
+            };
+            if let Err(e) = self.bind_one(target, base, ctl, which, v) {
+                self.stack.truncate(first);
+                return Err(e);
+            }
+        }
+        self.stack.truncate(first);
+        Ok(())
+    }
+
+    /// Binds arguments with `*`/`**` spreads.
+    fn bind_owned(
+        &mut self,
+        lm: &LinkedModule,
+        target: &LinkedModule,
+        spec: ArgSpecId,
+        base: usize,
+        ctl: &mut CtlSet,
+    ) -> Result<(), Abnormal> {
+        let args = self.take_args(lm, spec)?;
+        for (i, v) in args.positional.into_iter().enumerate() {
+            self.bind_one(target, base, ctl, Ok(i), v)?;
+        }
+        for (name, v) in args.keywords {
+            self.bind_one(target, base, ctl, Err(&name), v)?;
+        }
+        Ok(())
+    }
+
+    /// Calls a flow from an execution job whose head evaluated to a Jobflow
+    /// Object, with owned arguments.
+    pub(crate) fn call_flow_owned(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        abspath: &str,
+        args: OwnedArgs,
+    ) -> Result<Flow, Abnormal> {
+        let callee = self.load_module(ctx, abspath)?;
+        // Lay the arguments out again as plain positional + keywords.
+        let mut spec = crate::bytecode::ArgSpec {
+            positional: args.positional.len() as u32,
+            ..Default::default()
+        };
+        let n_kw = args.keywords.len();
+        self.stack.extend(args.positional);
+        let mut names = Vec::with_capacity(n_kw);
+        for (name, v) in args.keywords {
+            names.push(name);
+            self.stack.push(v);
+        }
+        if names.is_empty() {
+            return self.call_flow_spec(lm, callee, &spec);
+        }
+        // Keyword names are not constants of `lm`: bind by name directly.
+        spec.keywords.clear();
+        self.call_flow_named(lm, callee, spec.positional as usize, names)
+    }
+
+    fn call_flow_spec(
+        &mut self,
+        lm: &LinkedModule,
+        callee: u32,
+        spec: &crate::bytecode::ArgSpec,
+    ) -> Result<Flow, Abnormal> {
+        self.call_flow_named(lm, callee, spec.positional as usize, Vec::new())
+    }
+
+    /// Pushes a frame for `callee` binding `npos` positional values and then
+    /// one value per name in `names`, all on the stack.
+    fn call_flow_named(
+        &mut self,
+        lm: &LinkedModule,
+        callee: u32,
+        npos: usize,
+        names: Vec<String>,
+    ) -> Result<Flow, Abnormal> {
+        if self.frames.len() >= MAX_CALL_DEPTH {
+            return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
+        }
+        let Some(target) = self.modules.get(callee as usize).cloned() else {
+            return Err(Abnormal::new("corrupt process: unknown module"));
+        };
+        let mut ctl = self.effective_ctl(lm);
+        let module = &target.module;
+        let Some(entry) = module.funcs.get(module.entry) else {
+            return Err(Abnormal::new("corrupt module: no entry function"));
+        };
+        let n = npos + names.len();
+        let first = self.stack.len().saturating_sub(n);
+        let values = self.stack.split_off(first);
+        let base = self.slots.len();
+        self.slots.resize(base + usize::from(entry.slot_count), None);
+        let bind = || -> Result<(), Abnormal> {
+            for (i, v) in values.into_iter().enumerate() {
+                let which = if i < npos {
+                    Ok(i)
+                } else {
+                    Err(names.get(i - npos).map(String::as_str).unwrap_or_default())
+                };
+                self.bind_one(&target, base, &mut ctl, which, v)?;
+            }
+            for p in &module.params {
+                if !p.has_default && !matches!(self.slots.get(base + p.slot.index()), Some(Some(_))) {
+                    return Err(Abnormal::new(format!(
+                        "jobflow {}: missing required parameter '{}'",
+                        target.abspath, p.name
+                    )));
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = bind() {
+            self.slots.truncate(base);
+            return Err(e);
+        }
+        let frame = Frame {
+            module: callee,
+            func: module.entry,
+            pc: 0,
+            slot_base: base as u32,
+            stack_base: self.stack.len() as u32,
+            handler_base: self.handlers.len() as u32,
+            status: 0,
+            end: JobEnd::Status,
+            result: self.empty.clone(),
+            error: self.empty.clone(),
+            debug: Value::Null,
+            ctl,
+            saved: None,
+        };
+        self.frames.push(frame);
+        Ok(Flow::Switch)
+    }
+}

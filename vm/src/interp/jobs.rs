@@ -1,0 +1,360 @@
+//! Jobs the interpreter performs itself: execution jobs (commands, scripts,
+//! sub-flows, Functions: `language.md` 6.2) and the built-in jobs of
+//! `stdlib.md` 1–2.
+
+use super::calls::OwnedArgs;
+use super::frame::{JobEnd, Pending};
+use super::run::Flow;
+use super::{Abnormal, Exit};
+use crate::bytecode::{ArgSpecId, CtlVar, JobBuiltin};
+use crate::context::{ObjectKind, RunContext};
+use crate::effect::{CommandLine, CommandOutcome, CommandRequest, CommandSettings, Effect, Output, StdinData};
+use crate::process::{EndKind, LinkedModule, Outcome, Process};
+use crate::value::Value;
+
+/// Binds a built-in job's arguments to its parameters by position and
+/// keyword; unknown keywords and extra positional ones are runtime errors.
+fn bind_builtin(name: &str, params: &[&str], args: OwnedArgs) -> Result<Vec<Option<Value>>, Abnormal> {
+    let mut out: Vec<Option<Value>> = vec![None; params.len()];
+    if args.positional.len() > params.len() {
+        return Err(Abnormal::new(format!(
+            "{name}() takes at most {} positional arguments ({} given)",
+            params.len(),
+            args.positional.len()
+        )));
+    }
+    for (i, v) in args.positional.into_iter().enumerate() {
+        out[i] = Some(v);
+    }
+    for (k, v) in args.keywords {
+        let Some(i) = params.iter().position(|p| *p == k) else {
+            return Err(Abnormal::new(format!(
+                "{name}() got an unexpected keyword argument '{k}'"
+            )));
+        };
+        if out[i].is_some() {
+            return Err(Abnormal::new(format!(
+                "{name}() got multiple values for argument '{k}'"
+            )));
+        }
+        out[i] = Some(v);
+    }
+    Ok(out)
+}
+
+/// A string argument's text (the string form of other values).
+fn text_of(v: &Value) -> String {
+    v.to_str_form()
+}
+
+/// An optional control variable as text (`null` and `''` count as unset).
+fn opt_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Str(s) if s.as_str().is_empty() => None,
+        other => Some(other.to_str_form()),
+    }
+}
+
+/// A Boolean control variable with its default.
+fn flag(v: &Value, default: bool) -> bool {
+    match v {
+        Value::Null => default,
+        other => other.truthy(),
+    }
+}
+
+/// The executor's view of a set of control variables.
+pub(crate) fn settings_of(ctl: &[Value]) -> CommandSettings {
+    let get = |c: CtlVar| ctl.get(c.index()).cloned().unwrap_or(Value::Null);
+    CommandSettings {
+        host: opt_text(&get(CtlVar::Host)),
+        user: opt_text(&get(CtlVar::User)),
+        password: opt_text(&get(CtlVar::Password)),
+        keyfile: opt_text(&get(CtlVar::Keyfile)),
+        passphrase: opt_text(&get(CtlVar::Passphrase)),
+        port: match get(CtlVar::Port) {
+            Value::Int(p) => Some(p),
+            Value::Str(s) => s.as_str().trim().parse().ok(),
+            _ => None,
+        },
+        conntype: opt_text(&get(CtlVar::Conntype)),
+        proxy: opt_text(&get(CtlVar::Proxy)),
+        timeout: match get(CtlVar::Timeout) {
+            Value::Int(t) if t > 0 => Some(t as f64),
+            Value::Float(t) if t > 0.0 => Some(t),
+            Value::Str(s) => s.as_str().trim().parse::<f64>().ok().filter(|t| *t > 0.0),
+            _ => None,
+        },
+        sudo: flag(&get(CtlVar::Sudo), false),
+        dir: opt_text(&get(CtlVar::Dir)),
+        shell: opt_text(&get(CtlVar::Shell)),
+        use_shell: flag(&get(CtlVar::UseShell), true),
+        use_pty: flag(&get(CtlVar::UsePty), false),
+        use_cache: flag(&get(CtlVar::UseCache), true),
+        raw_stdout: flag(&get(CtlVar::RawStdout), false),
+        raw_stderr: flag(&get(CtlVar::RawStderr), false),
+        encoding: opt_text(&get(CtlVar::Encoding)),
+    }
+}
+
+impl Process {
+    /// [`Instr::Exec`](crate::bytecode::Instr::Exec): `[head, input?, args…]`.
+    pub(crate) fn exec_job(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        spec: ArgSpecId,
+    ) -> Result<Flow, Abnormal> {
+        let Some(spec_ref) = lm.module.arg_specs.get(spec) else {
+            return Err(Abnormal::new("corrupt module: argument layout out of range"));
+        };
+        let (has_input, colon, has_kw) = (spec_ref.input, spec_ref.colon, !spec_ref.keywords.is_empty());
+        let args = self.take_args(lm, spec)?;
+        let input = if has_input { Some(self.pop()) } else { None };
+        let head = self.pop();
+        match &head {
+            Value::Str(cmd) => {
+                if colon {
+                    return Err(Abnormal::new(
+                        "a command takes no arguments (':' after a command string)",
+                    ));
+                }
+                let command = CommandLine::Shell(cmd.as_str().to_string());
+                self.start_command(lm, command, input)
+            }
+            Value::Object(o) => match ctx.loader.kind(&o.abspath) {
+                Some(ObjectKind::Jobflow) => {
+                    if has_input {
+                        return Err(Abnormal::new("'<<' cannot give input to a jobflow"));
+                    }
+                    let abspath = o.abspath.clone();
+                    self.call_flow_owned(ctx, lm, &abspath, args)
+                }
+                Some(ObjectKind::Script { file }) => {
+                    if has_kw {
+                        return Err(Abnormal::new("a script takes no keyword arguments"));
+                    }
+                    let command = CommandLine::Script {
+                        path: file,
+                        args: args.positional.iter().map(text_of).collect(),
+                    };
+                    self.start_command(lm, command, input)
+                }
+                _ => Err(Abnormal::new(format!("cannot execute object {}", o.abspath))),
+            },
+            Value::Function(_) => {
+                if has_input {
+                    return Err(Abnormal::new("'<<' cannot give input to a function"));
+                }
+                self.call_function_job(ctx, &head, &args)
+            }
+            other => Err(Abnormal::new(format!(
+                "cannot execute a value of type {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Suspends the process on a command with the control variables visible
+    /// at the job.
+    fn start_command(
+        &mut self,
+        lm: &LinkedModule,
+        command: CommandLine,
+        input: Option<Value>,
+    ) -> Result<Flow, Abnormal> {
+        let ctl = self.effective_ctl(lm);
+        let settings = settings_of(&ctl[..]);
+        if settings.sudo && !settings.use_shell && settings.dir.is_some() {
+            return Err(Abnormal::new("__sudo__ with __use_shell__ = false cannot use __dir__"));
+        }
+        let stdin = input.map(|v| match v {
+            Value::Binary(b) => StdinData::Bytes(b.to_vec()),
+            other => StdinData::Text(other.to_str_form()),
+        });
+        tracing::debug!(pid = self.pid, command = ?command, "command job");
+        let effect = Effect::RunCommand(CommandRequest {
+            command,
+            stdin,
+            settings,
+        });
+        Ok(Flow::Exit(Exit::Suspended(Pending::Command, effect)))
+    }
+
+    /// Sets the status variables from a command's outcome.
+    pub(crate) fn complete_command(&mut self, outcome: CommandOutcome) {
+        let Some(f) = self.frames.last_mut() else {
+            return;
+        };
+        let to_value = |o: Output| match o {
+            Output::Text(t) => Value::str(t),
+            Output::Bytes(b) => Value::binary(b),
+        };
+        match outcome {
+            CommandOutcome::Completed { status, stdout, stderr } => {
+                f.status = status;
+                f.end = JobEnd::Status;
+                f.result = to_value(stdout);
+                f.error = to_value(stderr);
+            }
+            CommandOutcome::ConnectionFailure { message } => {
+                f.status = -1;
+                f.end = JobEnd::ConnectionFailure;
+                f.result = Value::str("");
+                f.error = Value::str(message);
+            }
+        }
+    }
+
+    /// [`Instr::Builtin`](crate::bytecode::Instr::Builtin).
+    pub(crate) fn builtin_job(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        job: JobBuiltin,
+        spec: ArgSpecId,
+    ) -> Result<Flow, Abnormal> {
+        let args = self.take_args(lm, spec)?;
+        match job {
+            JobBuiltin::Print => {
+                let mut delim = " ".to_string();
+                let mut parts: Vec<Value> = args.positional;
+                for (k, v) in args.keywords {
+                    match k.as_str() {
+                        "delim" => delim = text_of(&v),
+                        "message" if parts.is_empty() => parts.push(v),
+                        "message" => return Err(Abnormal::new("print() got multiple values for argument 'message'")),
+                        other => {
+                            return Err(Abnormal::new(format!(
+                                "print() got an unexpected keyword argument '{other}'"
+                            )))
+                        }
+                    }
+                }
+                let mut line = String::new();
+                for (i, v) in parts.iter().enumerate() {
+                    if i > 0 {
+                        line.push_str(&delim);
+                    }
+                    v.write_str_form(&mut line);
+                }
+                line.push('\n');
+                // A closed stdout (a pipe whose reader left) must not stop the flow.
+                let _ = ctx.output.write_all(line.as_bytes());
+                let _ = ctx.output.flush();
+                self.job_ok();
+                Ok(Flow::Next)
+            }
+            JobBuiltin::Sleep => {
+                let [timeout] = take::<1>(bind_builtin("sleep", &["timeout"], args)?);
+                let Some(timeout) = timeout else {
+                    return Err(Abnormal::new("sleep() missing required argument 'timeout'"));
+                };
+                let now = jiff::Timestamp::now().as_nanosecond();
+                let until = match &timeout {
+                    Value::Int(s) => now + i128::from(*s) * 1_000_000_000,
+                    Value::Float(s) if s.is_finite() => now + (s * 1e9) as i128,
+                    Value::Datetime(dt) => dt.timestamp().as_nanosecond(),
+                    other => {
+                        return Err(Abnormal::new(format!(
+                            "sleep: timeout should be integer or datetime: {}",
+                            other.to_repr()
+                        )))
+                    }
+                };
+                if until <= now {
+                    self.job_ok();
+                    return Ok(Flow::Next);
+                }
+                Ok(Flow::Exit(Exit::Suspended(
+                    Pending::Wake,
+                    Effect::Sleep { until_nanos: until },
+                )))
+            }
+            JobBuiltin::Exit => {
+                let [status, result, error] = take::<3>(bind_builtin("exit", &["status", "result", "error"], args)?);
+                let status = status_of(status)?;
+                let outcome = Outcome {
+                    end: EndKind::Exit,
+                    status,
+                    result: result.unwrap_or_else(|| self.empty.clone()),
+                    error: error.unwrap_or_else(|| self.empty.clone()),
+                };
+                self.frames.clear();
+                self.handlers.clear();
+                Ok(Flow::Exit(Exit::Finished(outcome)))
+            }
+            JobBuiltin::Return => {
+                let [result, status, error] = take::<3>(bind_builtin("return", &["result", "status", "error"], args)?);
+                let status = status_of(status)?;
+                let result = result.unwrap_or_else(|| self.empty.clone());
+                let error = error.unwrap_or_else(|| self.empty.clone());
+                Ok(self.return_from_frame(status, result, error))
+            }
+            JobBuiltin::Abort => {
+                let [message] = take::<1>(bind_builtin("abort", &["message"], args)?);
+                Err(Abnormal::new(message.map(|m| text_of(&m)).unwrap_or_default()))
+            }
+            JobBuiltin::Assert => {
+                let [value, message] = take::<2>(bind_builtin("assert", &["value", "message"], args)?);
+                let Some(value) = value else {
+                    return Err(Abnormal::new("assert() missing required argument 'value'"));
+                };
+                if value.truthy() {
+                    self.job_ok();
+                    Ok(Flow::Next)
+                } else {
+                    let message = message.map(|m| text_of(&m)).unwrap_or_default();
+                    Err(Abnormal::new(format!("assertion failure: {message}")))
+                }
+            }
+            JobBuiltin::Detach => {
+                bind_builtin("detach", &[], args)?;
+                self.job_ok();
+                Ok(Flow::Next)
+            }
+            JobBuiltin::Suspend => {
+                bind_builtin("suspend", &[], args)?;
+                Ok(Flow::Exit(Exit::Suspended(Pending::Wake, Effect::Suspend)))
+            }
+            JobBuiltin::Urlopen
+            | JobBuiltin::Mailto
+            | JobBuiltin::Download
+            | JobBuiltin::Upload
+            | JobBuiltin::Put
+            | JobBuiltin::Get
+            | JobBuiltin::Reboot => Err(Abnormal::new(format!(
+                "'{}' failed: not available in this build",
+                job.name()
+            ))),
+        }
+    }
+
+    /// `$STATUS` 0 after a job that succeeded.
+    pub(crate) fn job_ok(&mut self) {
+        if let Some(f) = self.frames.last_mut() {
+            f.status = 0;
+            f.end = JobEnd::Status;
+        }
+    }
+}
+
+/// The first `N` bound arguments.
+fn take<const N: usize>(v: Vec<Option<Value>>) -> [Option<Value>; N] {
+    let mut it = v.into_iter();
+    std::array::from_fn(|_| it.next().flatten())
+}
+
+/// A `status` argument of `exit`/`return` (default 0).
+fn status_of(v: Option<Value>) -> Result<i64, Abnormal> {
+    match v {
+        None => Ok(0),
+        Some(Value::Int(i)) => Ok(i),
+        Some(Value::Bool(b)) => Ok(i64::from(b)),
+        Some(other) => Err(Abnormal::new(format!(
+            "status must be an Integer, not {}",
+            other.type_name()
+        ))),
+    }
+}

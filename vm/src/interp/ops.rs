@@ -1,0 +1,247 @@
+//! Operators, attributes, subscripts and iteration that need more than the
+//! value layer: the object tree, the library's properties and methods.
+
+use super::Abnormal;
+use crate::bytecode::{CmpOp, ConstId};
+use crate::context::RunContext;
+use crate::process::{LinkedModule, Process};
+use crate::value::{self, Function, ObjectRef, Value, ValueError};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// `a op b` for any comparison operator (`language.md` 5.2).
+pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, ValueError> {
+    Ok(match op {
+        CmpOp::Lt => value::compare(a, b)? == Some(Ordering::Less),
+        CmpOp::Gt => value::compare(a, b)? == Some(Ordering::Greater),
+        CmpOp::Le => matches!(value::compare(a, b)?, Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Ge => matches!(value::compare(a, b)?, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Eq => value::eq_checked(a, b)?,
+        CmpOp::Ne => !value::eq_checked(a, b)?,
+        CmpOp::Like => value::like(a, b)?,
+        CmpOp::NotLike => !value::like(a, b)?,
+    })
+}
+
+/// Resolves an object path as written against the directory `dir`
+/// (`language.md` 2.4): `./x`, `../x`, `/a/b`, `/`.
+pub fn resolve_path(dir: &str, text: &str) -> String {
+    let mut parts: Vec<&str> = if text.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in text.split('/').filter(|s| !s.is_empty()) {
+        match seg {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            name => parts.push(name),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// `container.name = v` (update job).
+pub(crate) fn set_attr(container: &Value, name: &str, v: Value) -> Result<(), Abnormal> {
+    match container {
+        Value::Dict(d) => Ok(d.insert(Value::str(name), v)?),
+        Value::Object(o) => Err(Abnormal::new(format!(
+            "cannot update field '{name}' of {}: object writes are not available in this build",
+            o.abspath
+        ))),
+        other => Err(Abnormal::new(format!(
+            "cannot set attribute '{name}' of a value of type {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `container[key] = v` (update job).
+pub(crate) fn set_index(container: &Value, key: Value, v: Value) -> Result<(), Abnormal> {
+    match (container, &key) {
+        (Value::Array(a), Value::Int(i)) => Ok(a.set(*i, v)?),
+        (Value::Array(_), Value::BigInt(b)) => Err(ValueError::IndexOutOfRange { index: b.to_string() }.into()),
+        (Value::Dict(d), _) => Ok(d.insert(key, v)?),
+        (Value::Object(o), Value::Str(name)) => Err(Abnormal::new(format!(
+            "cannot update field '{}' of {}: object writes are not available in this build",
+            name.as_str(),
+            o.abspath
+        ))),
+        (other, k) => Err(Abnormal::new(format!(
+            "cannot set an item of a value of type {} with a key of type {}",
+            other.type_name(),
+            k.type_name()
+        ))),
+    }
+}
+
+impl Process {
+    /// The Object named by a path constant of `lm`.
+    pub(crate) fn path_value(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        c: ConstId,
+    ) -> Result<Value, Abnormal> {
+        let text = lm.module.const_str(c).unwrap_or("/");
+        let abspath = resolve_path(&lm.dir, text);
+        if abspath != "/" && ctx.loader.kind(&abspath).is_none() {
+            let found = ctx.objects.and_then(|o| o.lookup(&abspath)).is_some();
+            if !found {
+                return Err(Abnormal::new(format!("object {abspath} not found")));
+            }
+        }
+        Ok(Value::Object(Rc::new(ObjectRef { abspath })))
+    }
+
+    /// `a % b`, with templates over Objects answered from the object tree.
+    pub(crate) fn modulo(&mut self, ctx: &mut RunContext<'_>, a: &Value, b: &Value) -> Result<Value, Abnormal> {
+        if let (Value::Str(s), Value::Object(o)) = (a, b) {
+            let Some(tree) = ctx.objects else {
+                return Err(ValueError::operands("%", a, b).into());
+            };
+            let text = value::template(s.as_str(), &mut |name| {
+                tree.get(o, name).map_err(|e| ValueError::size_limit(e.detail))
+            })?;
+            return Ok(Value::str(text));
+        }
+        Ok(value::rem(a, b)?)
+    }
+
+    /// `item in container`, with directory Objects answered from the tree.
+    pub(crate) fn contains(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        container: &Value,
+        item: &Value,
+    ) -> Result<bool, Abnormal> {
+        if let Value::Object(dir) = container {
+            let Some(tree) = ctx.objects else {
+                return Err(ValueError::operands("in", item, container).into());
+            };
+            let children = tree.children(dir);
+            return Ok(match item {
+                Value::Object(o) => children.iter().any(|c| c.abspath == o.abspath),
+                Value::Str(name) => children
+                    .iter()
+                    .any(|c| c.abspath.rsplit('/').next() == Some(name.as_str())),
+                _ => false,
+            });
+        }
+        Ok(value::contains(container, item)?)
+    }
+
+    /// `v.name` (`language.md` 5.3): a property or method of the type, else a
+    /// Dictionary key or an object field.
+    pub(crate) fn get_attr(&mut self, ctx: &mut RunContext<'_>, v: &Value, name: &str) -> Result<Value, Abnormal> {
+        let type_name = v.type_name();
+        if let Some(prop) = ctx.library.property(type_name, name) {
+            let cx = self.native_cx(ctx.objects);
+            return prop(&cx, v).map_err(|e| Abnormal::new(e.detail));
+        }
+        if ctx.library.method(type_name, name).is_some() {
+            return Ok(Value::Function(Rc::new(Function::Method {
+                receiver: v.clone(),
+                name: name.to_string(),
+            })));
+        }
+        match v {
+            Value::Dict(d) => Ok(d.get(&Value::str(name))?),
+            Value::Object(o) => {
+                let field = match ctx.objects {
+                    Some(tree) => tree.get(o, name).map_err(|e| Abnormal::new(e.detail))?,
+                    None => None,
+                };
+                field.ok_or_else(|| Abnormal::new(format!("object {} has no field '{name}'", o.abspath)))
+            }
+            _ => Err(Abnormal::new(format!("'{type_name}' object has no attribute '{name}'"))),
+        }
+    }
+
+    /// `v[k]` (`language.md` 5.3).
+    pub(crate) fn get_index(&mut self, ctx: &mut RunContext<'_>, v: &Value, k: &Value) -> Result<Value, Abnormal> {
+        match (v, k) {
+            (Value::Array(a), Value::Int(i)) => Ok(a.get(*i)?),
+            (Value::Str(s), Value::Int(i)) => match s.char_at(*i) {
+                Some(c) => Ok(Value::str(c.to_string())),
+                None => Err(ValueError::IndexOutOfRange { index: i.to_string() }.into()),
+            },
+            (Value::Binary(b), Value::Int(i)) => resolve_index(*i, b.len())
+                .and_then(|i| b.get(i))
+                .map(|byte| Value::Int(i64::from(*byte)))
+                .ok_or_else(|| ValueError::IndexOutOfRange { index: i.to_string() }.into()),
+            (Value::Array(_) | Value::Str(_) | Value::Binary(_), Value::BigInt(b)) => {
+                Err(ValueError::IndexOutOfRange { index: b.to_string() }.into())
+            }
+            (Value::Dict(d), _) => Ok(d.get(k)?),
+            (Value::Object(o), Value::Str(name)) => {
+                let field = match ctx.objects {
+                    Some(tree) => tree.get(o, name.as_str()).map_err(|e| Abnormal::new(e.detail))?,
+                    None => None,
+                };
+                field.ok_or_else(|| Abnormal::new(format!("object {} has no field '{}'", o.abspath, name.as_str())))
+            }
+            _ => Err(Abnormal::new(format!(
+                "'{}' object is not subscriptable with '{}'",
+                v.type_name(),
+                k.type_name()
+            ))),
+        }
+    }
+
+    /// The state a `for` loop keeps for its iterable (`language.md` 6.7): an
+    /// Integer bound, or a snapshot Array of the items.
+    pub(crate) fn for_state(&mut self, ctx: &mut RunContext<'_>, iterable: Value) -> Result<Value, Abnormal> {
+        Ok(match iterable {
+            Value::Int(n) => Value::Int(n.max(0)),
+            Value::BigInt(b) => {
+                if num_traits::Signed::is_negative(&*b) {
+                    Value::Int(0)
+                } else {
+                    Value::Int(i64::MAX)
+                }
+            }
+            Value::Array(a) => Value::array(a.borrow().clone()),
+            Value::Dict(d) => Value::array(d.borrow().keys().map(|k| k.value().clone()).collect()),
+            Value::Str(s) => Value::array(s.as_str().chars().map(|c| Value::str(c.to_string())).collect()),
+            Value::Object(o) => {
+                let children = ctx.objects.map(|t| t.children(&o)).unwrap_or_default();
+                Value::array(children.into_iter().map(|c| Value::Object(Rc::new(c))).collect())
+            }
+            other => {
+                return Err(Abnormal::new(format!(
+                    "cannot iterate over a value of type {}",
+                    other.type_name()
+                )))
+            }
+        })
+    }
+}
+
+/// An index into a sequence of `len` (negative from the end), if in range.
+fn resolve_index(index: i64, len: usize) -> Option<usize> {
+    let len_i = i64::try_from(len).ok()?;
+    let i = if index < 0 { index.checked_add(len_i)? } else { index };
+    if (0..len_i).contains(&i) {
+        usize::try_from(i).ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_path;
+
+    #[test]
+    fn paths_resolve_against_the_flow_directory() {
+        assert_eq!(resolve_path("/", "./fib"), "/fib");
+        assert_eq!(resolve_path("/a/b", "../lib/notify"), "/a/lib/notify");
+        assert_eq!(resolve_path("/a", "/x/y"), "/x/y");
+        assert_eq!(resolve_path("/a", "/"), "/");
+        assert_eq!(resolve_path("/a", "./"), "/a");
+        assert_eq!(resolve_path("/", "../x"), "/x");
+    }
+}

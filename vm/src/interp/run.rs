@@ -1,0 +1,619 @@
+//! The dispatch loop.
+//!
+//! The running frame's code, pc and slot base live in locals; they are
+//! written back to the frame before anything that may switch frames, raise
+//! or suspend. Integer arithmetic and comparisons take inline fast paths
+//! before falling back to [`crate::value`]'s operators.
+
+use super::frame::JobEnd;
+use super::{Abnormal, Exit};
+use crate::bytecode::{CmpOp, Connector, Instr};
+use crate::context::RunContext;
+use crate::process::Process;
+use crate::value::{self, Value};
+use cranelift_entity::EntityRef;
+
+/// What a helper tells the loop to do next.
+pub(crate) enum Flow {
+    /// Go on with the next instruction of the same frame.
+    Next,
+    /// The frames changed (call, return, restart): reload.
+    Switch,
+    /// Leave the loop.
+    Exit(Exit),
+}
+
+impl Process {
+    /// Runs instructions until the process ends, suspends, runs out of fuel
+    /// or meets an abnormal end (returned as `Err` for [`Process::unwind`]).
+    pub(crate) fn exec(&mut self, ctx: &mut RunContext<'_>, fuel: &mut Option<u64>) -> Result<Exit, Abnormal> {
+        'frames: loop {
+            let Some(frame) = self.frames.last() else {
+                return Ok(Exit::Finished(self.end_without_frames()));
+            };
+            let Some(lm) = self.modules.get(frame.module as usize).cloned() else {
+                return Err(Abnormal::new("corrupt process: unknown module"));
+            };
+            let Some(body) = lm.module.funcs.get(frame.func) else {
+                return Err(Abnormal::new("corrupt process: unknown function"));
+            };
+            let code = &body.code[..];
+            let mut pc = frame.pc as usize;
+            let sb = frame.slot_base as usize;
+
+            macro_rules! save_pc {
+                () => {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.pc = pc as u32;
+                    }
+                };
+            }
+            macro_rules! fail {
+                ($e:expr) => {{
+                    save_pc!();
+                    return Err(Abnormal::from($e));
+                }};
+            }
+            macro_rules! tryv {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => fail!(e),
+                    }
+                };
+            }
+            macro_rules! flow {
+                ($e:expr) => {{
+                    save_pc!();
+                    match $e {
+                        Ok(Flow::Next) => {
+                            // Helpers may have moved on (a resumed jump); reload pc.
+                            if let Some(f) = self.frames.last() {
+                                pc = f.pc as usize;
+                            }
+                        }
+                        Ok(Flow::Switch) => continue 'frames,
+                        Ok(Flow::Exit(x)) => return Ok(x),
+                        Err(e) => return Err(e),
+                    }
+                }};
+            }
+            macro_rules! top {
+                () => {
+                    match self.frames.last_mut() {
+                        Some(f) => f,
+                        None => continue 'frames,
+                    }
+                };
+            }
+
+            loop {
+                let ins = match code.get(pc) {
+                    Some(i) => *i,
+                    None => Instr::End,
+                };
+                pc += 1;
+                match ins {
+                    Instr::PushNull => self.stack.push(Value::Null),
+                    Instr::PushTrue => self.stack.push(Value::Bool(true)),
+                    Instr::PushFalse => self.stack.push(Value::Bool(false)),
+                    Instr::PushInt(n) => self.stack.push(Value::Int(i64::from(n))),
+                    Instr::PushConst(c) => match lm.consts.get(c.index()) {
+                        Some(Ok(v)) => self.stack.push(v.clone()),
+                        Some(Err(e)) => fail!(e.clone()),
+                        None => fail!(Abnormal::new("corrupt module: constant out of range")),
+                    },
+                    Instr::PushPath(c) => {
+                        let v = tryv!(self.path_value(ctx, &lm, c));
+                        self.stack.push(v);
+                    }
+                    Instr::PushBuiltin(i) => {
+                        let name = lm.module.imports.get(i).map(|i| i.name.clone()).unwrap_or_default();
+                        if lm.imports.get(i.index()).copied().flatten().is_none() {
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")));
+                        }
+                        self.stack
+                            .push(Value::Function(std::rc::Rc::new(value::Function::Builtin(name))));
+                    }
+                    Instr::LoadLocal(s) => match self.slots.get(sb + s.index()) {
+                        Some(Some(v)) => self.stack.push(v.clone()),
+                        _ => {
+                            let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        }
+                    },
+                    Instr::StoreLocal(s) => {
+                        let v = self.pop();
+                        if let Some(slot) = self.slots.get_mut(sb + s.index()) {
+                            *slot = Some(v);
+                        }
+                    }
+                    Instr::LoadCtl(c) => {
+                        let v = top!().ctl[c.index()].clone();
+                        self.stack.push(v);
+                    }
+                    Instr::StoreCtl(c) => {
+                        let v = self.pop();
+                        std::rc::Rc::make_mut(&mut top!().ctl)[c.index()] = v;
+                    }
+                    Instr::LoadStatus => {
+                        let v = Value::Int(top!().status);
+                        self.stack.push(v);
+                    }
+                    Instr::LoadResult => {
+                        let v = top!().result.clone();
+                        self.stack.push(v);
+                    }
+                    Instr::LoadError => {
+                        let v = top!().error.clone();
+                        self.stack.push(v);
+                    }
+                    Instr::LoadDebug => {
+                        let v = top!().debug.clone();
+                        self.stack.push(v);
+                    }
+                    Instr::LoadEnv => self.stack.push(self.env.clone()),
+                    Instr::Pop => {
+                        self.stack.pop();
+                    }
+
+                    Instr::Add => {
+                        let b = self.pop();
+                        let a = self.top_mut();
+                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
+                            if let Some(r) = x.checked_add(*y) {
+                                *a = Value::Int(r);
+                                continue;
+                            }
+                        }
+                        let r = tryv!(value::add(a, &b));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Sub => {
+                        let b = self.pop();
+                        let a = self.top_mut();
+                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
+                            if let Some(r) = x.checked_sub(*y) {
+                                *a = Value::Int(r);
+                                continue;
+                            }
+                        }
+                        let r = tryv!(value::sub(a, &b));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Mul => {
+                        let b = self.pop();
+                        let a = self.top_mut();
+                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
+                            if let Some(r) = x.checked_mul(*y) {
+                                *a = Value::Int(r);
+                                continue;
+                            }
+                        }
+                        let r = tryv!(value::mul(a, &b));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Div => {
+                        let b = self.pop();
+                        let r = tryv!(value::div(self.top_mut(), &b));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Mod => {
+                        let b = self.pop();
+                        let a = self.top_mut();
+                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
+                            if *y > 0 && *x >= 0 {
+                                *a = Value::Int(x % y);
+                                continue;
+                            }
+                        }
+                        let a = a.clone();
+                        let r = tryv!(self.modulo(ctx, &a, &b));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Neg => {
+                        let r = tryv!(value::neg(self.top_mut()));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Pos => {
+                        let r = tryv!(value::pos(self.top_mut()));
+                        *self.top_mut() = r;
+                    }
+                    Instr::Not => {
+                        let t = self.top_mut();
+                        *t = Value::Bool(!t.truthy());
+                    }
+                    Instr::Compare(op) => {
+                        let b = self.pop();
+                        let a = self.top_mut();
+                        let r = match (&*a, &b) {
+                            (Value::Int(x), Value::Int(y)) => int_compare(op, *x, *y),
+                            _ => tryv!(super::ops::compare(op, a, &b)),
+                        };
+                        *self.top_mut() = Value::Bool(r);
+                    }
+                    Instr::ChainCompare { op, target } => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        let r = match (&a, &b) {
+                            (Value::Int(x), Value::Int(y)) => int_compare(op, *x, *y),
+                            _ => tryv!(super::ops::compare(op, &a, &b)),
+                        };
+                        if r {
+                            self.stack.push(b);
+                        } else {
+                            self.stack.push(Value::Bool(false));
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::In | Instr::NotIn => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        let r = tryv!(self.contains(ctx, &b, &a));
+                        self.stack.push(Value::Bool(r == matches!(ins, Instr::In)));
+                    }
+                    Instr::JumpUnlessLt(target) => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        let r = match (&a, &b) {
+                            (Value::Int(x), Value::Int(y)) => x < y,
+                            _ => tryv!(super::ops::compare(CmpOp::Lt, &a, &b)),
+                        };
+                        if !r {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::AppendLocal { slot, count } => {
+                        let n = count as usize;
+                        let Some(first) = self.stack.len().checked_sub(n) else {
+                            fail!(Abnormal::new("corrupt module: stack underflow"));
+                        };
+                        let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
+                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        };
+                        let mut err = None;
+                        if n == 1 {
+                            if let (Value::Int(x), Some(Value::Int(y))) = (&*target, self.stack.last()) {
+                                if let Some(r) = x.checked_add(*y) {
+                                    *target = Value::Int(r);
+                                    self.stack.pop();
+                                    continue;
+                                }
+                            }
+                        }
+                        let all_str = matches!(target, Value::Str(_))
+                            && self.stack[first..].iter().all(|v| matches!(v, Value::Str(_)));
+                        if all_str {
+                            for piece in &self.stack[first..] {
+                                if let Err(e) = value::append_in_place(target, piece) {
+                                    err = Some(e);
+                                    break;
+                                }
+                            }
+                        } else {
+                            let mut acc = target.clone();
+                            for piece in &self.stack[first..] {
+                                match value::add(&acc, piece) {
+                                    Ok(v) => acc = v,
+                                    Err(e) => {
+                                        err = Some(e);
+                                        break;
+                                    }
+                                }
+                            }
+                            if err.is_none() {
+                                *target = acc;
+                            }
+                        }
+                        self.stack.truncate(first);
+                        if let Some(e) = err {
+                            fail!(e);
+                        }
+                    }
+                    Instr::IncLocal { slot, by } => {
+                        let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
+                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        };
+                        if let Value::Int(x) = target {
+                            if let Some(r) = x.checked_add(i64::from(by)) {
+                                *x = r;
+                                continue;
+                            }
+                        }
+                        let r = tryv!(value::add(target, &Value::Int(i64::from(by))));
+                        *target = r;
+                    }
+
+                    Instr::MakeArray(n) => {
+                        let first = self.stack.len().saturating_sub(n as usize);
+                        let items = self.stack.split_off(first);
+                        self.stack.push(Value::array(items));
+                    }
+                    Instr::MakeDict(n) => {
+                        let first = self.stack.len().saturating_sub(2 * n as usize);
+                        let items = self.stack.split_off(first);
+                        let mut it = items.into_iter();
+                        let mut pairs = Vec::with_capacity(n as usize);
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            pairs.push((k, v));
+                        }
+                        let d = tryv!(Value::dict_from_pairs(pairs));
+                        self.stack.push(d);
+                    }
+                    Instr::GetAttr(name) => {
+                        let v = self.pop();
+                        let name = lm.module.const_str(name).unwrap_or_default();
+                        let r = tryv!(self.get_attr(ctx, &v, name));
+                        self.stack.push(r);
+                    }
+                    Instr::GetIndex => {
+                        let k = self.pop();
+                        let v = self.pop();
+                        let r = tryv!(self.get_index(ctx, &v, &k));
+                        self.stack.push(r);
+                    }
+                    Instr::SetAttr(name) => {
+                        let container = self.pop();
+                        let v = self.pop();
+                        let name = lm.module.const_str(name).unwrap_or_default();
+                        tryv!(super::ops::set_attr(&container, name, v));
+                    }
+                    Instr::SetIndex => {
+                        let key = self.pop();
+                        let container = self.pop();
+                        let v = self.pop();
+                        tryv!(super::ops::set_index(&container, key, v));
+                    }
+                    Instr::ToStr => {
+                        let t = self.top_mut();
+                        if !matches!(t, Value::Str(_)) {
+                            *t = Value::str(t.to_str_form());
+                        }
+                    }
+                    Instr::Concat(n) => {
+                        let first = self.stack.len().saturating_sub(n as usize);
+                        let mut out = String::new();
+                        for v in &self.stack[first..] {
+                            v.write_str_form(&mut out);
+                        }
+                        self.stack.truncate(first);
+                        self.stack.push(Value::str(out));
+                    }
+                    Instr::InterpLocal { slot, text } => {
+                        let v = match self.slots.get(sb + slot.index()) {
+                            Some(Some(Value::Str(s))) => Value::Str(s.clone()),
+                            Some(Some(v)) => Value::str(v.to_str_form()),
+                            _ => match lm.consts.get(text.index()) {
+                                Some(Ok(v)) => v.clone(),
+                                _ => Value::str(""),
+                            },
+                        };
+                        self.stack.push(v);
+                    }
+                    Instr::MakePattern { kind, ignore_case } => {
+                        let text = self.pop();
+                        let p = tryv!(Value::pattern(kind, ignore_case, text));
+                        self.stack.push(p);
+                    }
+                    Instr::JoinWords(n) => {
+                        let first = self.stack.len().saturating_sub(n as usize);
+                        let mut out = String::new();
+                        for (i, v) in self.stack[first..].iter().enumerate() {
+                            if i > 0 {
+                                out.push(' ');
+                            }
+                            v.write_str_form(&mut out);
+                        }
+                        self.stack.truncate(first);
+                        self.stack.push(Value::str(out));
+                    }
+                    Instr::CaseMatch => {
+                        let pat = self.pop();
+                        let subject = self.top_mut();
+                        let r = tryv!(value::case_match(&pat, subject));
+                        self.stack.push(Value::Bool(r));
+                    }
+
+                    Instr::Call(spec) => flow!(self.call_value_expr(ctx, &lm, spec)),
+                    Instr::CallBuiltin { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, false)),
+                    Instr::CallMethod { argc, name } => flow!(self.call_method(ctx, &lm, argc, name, false)),
+
+                    Instr::JobOk => {
+                        let f = top!();
+                        f.status = 0;
+                        f.end = JobEnd::Status;
+                    }
+                    Instr::SetStatus(n) => {
+                        let f = top!();
+                        f.status = i64::from(n);
+                        f.end = JobEnd::Status;
+                    }
+                    Instr::CtlOverride(set) => self.ctl_override = Some(set),
+                    Instr::Exec(spec) => flow!(self.exec_job(ctx, &lm, spec)),
+                    Instr::CallFlow(site) => {
+                        if let Some(f) = fuel {
+                            if *f == 0 {
+                                pc -= 1;
+                                save_pc!();
+                                return Ok(Exit::OutOfBudget);
+                            }
+                            *f -= 1;
+                        }
+                        flow!(self.call_site(ctx, &lm, site))
+                    }
+                    Instr::CallJob(spec) => flow!(self.call_value_job(ctx, &lm, spec)),
+                    Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, true)),
+                    Instr::CallMethodJob { argc, name } => flow!(self.call_method(ctx, &lm, argc, name, true)),
+                    Instr::Builtin { job, spec } => flow!(self.builtin_job(ctx, &lm, job, spec)),
+                    Instr::SelfCall => flow!(self.self_call()),
+                    Instr::SaveParams => {
+                        let end = sb + usize::from(body.slot_count);
+                        let slots = self.slots.get(sb..end).map(<[_]>::to_vec).unwrap_or_default();
+                        let f = top!();
+                        f.saved = Some(Box::new(super::frame::SavedParams {
+                            slots,
+                            ctl: f.ctl.clone(),
+                            body_pc: pc as u32,
+                        }));
+                    }
+                    Instr::Connector(kind) => {
+                        let f = top!();
+                        if f.status != 0 {
+                            let go_on = match f.end {
+                                JobEnd::Status => matches!(kind, Connector::FatArrow | Connector::FatArrowArrow),
+                                JobEnd::ConnectionFailure => {
+                                    matches!(kind, Connector::ArrowArrow | Connector::FatArrowArrow)
+                                }
+                            };
+                            if !go_on {
+                                let msg = match &f.error {
+                                    Value::Str(s) if !s.as_str().is_empty() => s.as_str().to_string(),
+                                    Value::Binary(b) if !b.is_empty() => String::from_utf8_lossy(b).into_owned(),
+                                    _ => format!("job failed with status {}", f.status),
+                                };
+                                fail!(Abnormal::new(msg));
+                            }
+                        }
+                    }
+                    Instr::Unavailable(c) => {
+                        let msg = lm
+                            .module
+                            .const_str(c)
+                            .unwrap_or("not available in this build")
+                            .to_string();
+                        fail!(Abnormal::new(msg));
+                    }
+
+                    Instr::Jump(target) => {
+                        if target as usize <= pc {
+                            if let Some(f) = fuel {
+                                if *f == 0 {
+                                    pc = target as usize;
+                                    save_pc!();
+                                    return Ok(Exit::OutOfBudget);
+                                }
+                                *f -= 1;
+                            }
+                        }
+                        pc = target as usize;
+                    }
+                    Instr::JumpIfFalse(target) => {
+                        let c = self.pop();
+                        if !c.truthy() {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::JumpIfTrue(target) => {
+                        let c = self.pop();
+                        if c.truthy() {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::JumpIfFalseKeep(target) => {
+                        if self.stack.last().is_some_and(|c| !c.truthy()) {
+                            pc = target as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Instr::JumpIfTrueKeep(target) => {
+                        if self.stack.last().is_some_and(Value::truthy) {
+                            pc = target as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Instr::JumpIfSet { slot, target } => {
+                        if matches!(self.slots.get(sb + slot.index()), Some(Some(_))) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::ForPrep(slot) => {
+                        let iterable = self.pop();
+                        let state = tryv!(self.for_state(ctx, iterable));
+                        let i = sb + slot.index();
+                        if let Some(s) = self.slots.get_mut(i) {
+                            *s = Some(state);
+                        }
+                        if let Some(s) = self.slots.get_mut(i + 1) {
+                            *s = Some(Value::Int(0));
+                        }
+                    }
+                    Instr::ForNext { slot, target } => {
+                        let i = sb + slot.index();
+                        let n = match self.slots.get(i + 1) {
+                            Some(Some(Value::Int(n))) => *n,
+                            _ => i64::MAX,
+                        };
+                        let item = match self.slots.get(i) {
+                            Some(Some(Value::Int(bound))) => (n < *bound).then_some(Value::Int(n)),
+                            Some(Some(Value::Array(a))) => {
+                                usize::try_from(n).ok().and_then(|n| a.borrow().get(n).cloned())
+                            }
+                            _ => None,
+                        };
+                        match item {
+                            Some(v) => {
+                                if let Some(s) = self.slots.get_mut(i + 1) {
+                                    *s = Some(Value::Int(n + 1));
+                                }
+                                self.stack.push(v);
+                            }
+                            None => {
+                                // Drop the snapshot now: the loop is over.
+                                if let Some(s) = self.slots.get_mut(i) {
+                                    *s = None;
+                                }
+                                pc = target as usize;
+                            }
+                        }
+                    }
+                    Instr::TryBegin(target) => {
+                        let frame = (self.frames.len() - 1) as u32;
+                        self.handlers.push(super::frame::Handler { frame, target });
+                    }
+                    Instr::TryEnd => {
+                        self.handlers.pop();
+                    }
+                    Instr::End => {
+                        let f = top!();
+                        let (status, result, error) = (f.status, f.result.clone(), f.error.clone());
+                        flow!(Ok::<Flow, Abnormal>(self.return_from_frame(status, result, error)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pops the operand stack (a verified module never underflows it; an
+    /// underflow gives `null` rather than a panic).
+    #[inline]
+    pub(crate) fn pop(&mut self) -> Value {
+        self.stack.pop().unwrap_or(Value::Null)
+    }
+
+    /// The top of the operand stack, for operators that replace it.
+    #[inline]
+    pub(crate) fn top_mut(&mut self) -> &mut Value {
+        if self.stack.is_empty() {
+            self.stack.push(Value::Null);
+        }
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+}
+
+/// A comparison of two i64 Integers.
+#[inline]
+fn int_compare(op: CmpOp, x: i64, y: i64) -> bool {
+    match op {
+        CmpOp::Lt => x < y,
+        CmpOp::Gt => x > y,
+        CmpOp::Le => x <= y,
+        CmpOp::Ge => x >= y,
+        CmpOp::Eq | CmpOp::Like => x == y,
+        CmpOp::Ne | CmpOp::NotLike => x != y,
+    }
+}

@@ -1,0 +1,135 @@
+//! Leaving frames: returns, `self()` restarts, and abnormal ends unwinding to
+//! the innermost `try` (or ending the process).
+
+use super::frame::JobEnd;
+use super::run::Flow;
+use super::{Abnormal, Exit};
+use crate::process::{EndKind, Outcome, Process, RuntimeError};
+use crate::value::Value;
+
+impl Process {
+    /// Ends the running frame with these status variables: the caller's
+    /// status variables take them, or the process ends normally.
+    pub(crate) fn return_from_frame(&mut self, status: i64, result: Value, error: Value) -> Flow {
+        let Some(f) = self.frames.pop() else {
+            return Flow::Exit(Exit::Finished(self.end_without_frames()));
+        };
+        self.slots.truncate(f.slot_base as usize);
+        self.stack.truncate(f.stack_base as usize);
+        self.handlers.truncate(f.handler_base as usize);
+        self.ctl_override = None;
+        match self.frames.last_mut() {
+            Some(caller) => {
+                caller.status = status;
+                caller.end = JobEnd::Status;
+                caller.result = result;
+                caller.error = error;
+                Flow::Switch
+            }
+            None => Flow::Exit(Exit::Finished(Outcome {
+                end: EndKind::Normal,
+                status,
+                result,
+                error,
+            })),
+        }
+    }
+
+    /// The outcome of a process whose frames are gone.
+    pub(crate) fn end_without_frames(&self) -> Outcome {
+        Outcome {
+            end: EndKind::Normal,
+            status: 0,
+            result: self.empty.clone(),
+            error: self.empty.clone(),
+        }
+    }
+
+    /// `self()`: restarts the running flow from its first job with its
+    /// parameters as bound, dropping other variables and keeping the status
+    /// variables. Constant memory: the frame is reused.
+    pub(crate) fn self_call(&mut self) -> Result<Flow, Abnormal> {
+        let Some(f) = self.frames.last_mut() else {
+            return Ok(Flow::Exit(Exit::Finished(self.end_without_frames())));
+        };
+        let Some(saved) = f.saved.as_ref() else {
+            return Err(Abnormal::new("self(): the flow's parameters were not kept"));
+        };
+        let base = f.slot_base as usize;
+        f.ctl = saved.ctl.clone();
+        f.pc = saved.body_pc;
+        let (stack_base, handler_base) = (f.stack_base as usize, f.handler_base as usize);
+        let slots = saved.slots.clone();
+        self.slots.truncate(base);
+        self.slots.extend(slots);
+        self.stack.truncate(stack_base);
+        self.handlers.truncate(handler_base);
+        self.ctl_override = None;
+        Ok(Flow::Switch)
+    }
+
+    /// Where the running frame stands: file, line and column of its job.
+    fn location(&self) -> (String, u32, u32) {
+        let Some(f) = self.frames.last() else {
+            return (String::new(), 0, 0);
+        };
+        let Some(lm) = self.modules.get(f.module as usize) else {
+            return (String::new(), 0, 0);
+        };
+        let pos = lm
+            .module
+            .funcs
+            .get(f.func)
+            .and_then(|b| b.line_at((f.pc as usize).saturating_sub(1)));
+        let (line, column) = pos.map(|e| (e.line, e.column)).unwrap_or((0, 0));
+        (lm.module.source_name.clone(), line, column)
+    }
+
+    /// Handles an abnormal end: unwinds to the innermost `try` handler
+    /// (`$STATUS` 1, `$ERROR` the message, `$DEBUG` the place) and returns
+    /// `None`, or ends the process and returns its outcome.
+    pub(crate) fn unwind(&mut self, abnormal: Abnormal) -> Option<Outcome> {
+        let (file, line, column) = self.location();
+        self.ctl_override = None;
+        tracing::debug!(pid = self.pid, message = %abnormal.message, %file, line, column, "abnormal end");
+        if let Some(h) = self.handlers.pop() {
+            while self.frames.len() > h.frame as usize + 1 {
+                if let Some(f) = self.frames.pop() {
+                    self.slots.truncate(f.slot_base as usize);
+                }
+            }
+            let debug = Value::dict_from_pairs([
+                (Value::str("message"), Value::str(abnormal.message.as_str())),
+                (Value::str("line"), Value::Int(i64::from(line))),
+                (Value::str("column"), Value::Int(i64::from(column))),
+                (Value::str("file"), Value::str(file.as_str())),
+            ])
+            .unwrap_or(Value::Null);
+            if let Some(f) = self.frames.last_mut() {
+                self.stack.truncate(f.stack_base as usize);
+                f.status = 1;
+                f.end = JobEnd::Status;
+                f.error = Value::str(abnormal.message);
+                f.debug = debug;
+                f.pc = h.target;
+                return None;
+            }
+        }
+        let result = self.frames.last().map(|f| f.result.clone()).unwrap_or(Value::Null);
+        self.frames.clear();
+        self.handlers.clear();
+        self.stack.clear();
+        self.slots.clear();
+        Some(Outcome {
+            end: EndKind::Aborted(RuntimeError {
+                message: abnormal.message.clone(),
+                file,
+                line,
+                column,
+            }),
+            status: 1,
+            result,
+            error: Value::str(abnormal.message),
+        })
+    }
+}

@@ -1,0 +1,341 @@
+//! A process: one flow invocation and the sub-flows it calls, run by the
+//! interpreter until it ends or needs the outside world.
+//!
+//! [`Process::run`] returns *why* it stopped ([`Step`]): finished, suspended
+//! on an [`Effect`], or out of its step budget. The state behind a suspension
+//! is plain data (frames, slots, the operand stack, values), so it can be
+//! written down and picked up again; [`Process::resume`] delivers an effect's
+//! outcome.
+
+use crate::bytecode::{Const, CtlVar, Module};
+use crate::context::RunContext;
+use crate::effect::{Effect, EffectOutcome};
+use crate::interp::frame::{empty_ctl, Frame, Handler, JobEnd, Pending};
+use crate::native::{Library, NativeFn};
+use crate::value::{Value, ValueError};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The deepest sub-flow nesting (`language.md` 8.2).
+pub const MAX_CALL_DEPTH: usize = 10_000;
+
+/// Why [`Process::run`] returned.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// The process ended.
+    Finished(Outcome),
+    /// The process waits for this effect; call [`Process::resume`] with its
+    /// outcome, then [`Process::run`] again.
+    Suspended(Effect),
+    /// The step budget ran out; call [`Process::run`] again to go on.
+    OutOfBudget,
+}
+
+/// How a process ended, with its last status variables.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Normally, by `exit()`, or abnormally.
+    pub end: EndKind,
+    /// The final `$STATUS`.
+    pub status: i64,
+    /// The final `$RESULT`.
+    pub result: Value,
+    /// The final `$ERROR`.
+    pub error: Value,
+}
+
+/// The three ways a process ends (`language.md` 9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndKind {
+    /// The end of its flow, or a top-level `return()`.
+    Normal,
+    /// `exit()`.
+    Exit,
+    /// A runtime error, `abort()`, a failed `assert`, or a failed job under a
+    /// connector that ends the process.
+    Aborted(RuntimeError),
+}
+
+/// An abnormal end with the place it happened.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} ({file}:{line}:{column})")]
+pub struct RuntimeError {
+    /// The message.
+    pub message: String,
+    /// The source file of the flow where it happened.
+    pub file: String,
+    /// The 1-based line of the job.
+    pub line: u32,
+    /// The 1-based column of the job.
+    pub column: u32,
+}
+
+/// Why a process could not start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    /// A value was given for a parameter the flow does not declare.
+    #[error("unknown parameter '{name}'")]
+    UnknownParameter {
+        /// The name given.
+        name: String,
+    },
+    /// A required parameter has no value.
+    #[error("missing required parameter '{name}'")]
+    MissingParameter {
+        /// The parameter.
+        name: String,
+    },
+}
+
+/// A module loaded into a process: its constants as values, its imports
+/// linked against the library, and the callees of its call sites once
+/// resolved.
+#[derive(Debug)]
+pub struct LinkedModule {
+    /// The flow's absolute object path (`/bench/fib`).
+    pub abspath: String,
+    /// The directory object its relative paths start from (`/bench`).
+    pub dir: String,
+    /// The module.
+    pub module: Rc<Module>,
+    /// Constants as runtime values (a pattern that does not compile keeps
+    /// its error, raised where it is used).
+    pub(crate) consts: Vec<Result<Value, ValueError>>,
+    /// Linked built-in functions (`None`: not in the library).
+    pub(crate) imports: Vec<Option<NativeFn>>,
+    /// Resolved callee module (index in the process) per call site.
+    pub(crate) site_cache: RefCell<Vec<Option<u32>>>,
+}
+
+impl LinkedModule {
+    /// Loads `module` for a process: constants to values, imports linked.
+    pub fn new(abspath: &str, module: Rc<Module>, library: &Library) -> LinkedModule {
+        let consts = module.consts.values().map(const_value).collect();
+        let imports = module.imports.values().map(|i| library.function(&i.name)).collect();
+        let sites = vec![None; module.call_sites.len()];
+        LinkedModule {
+            abspath: abspath.to_string(),
+            dir: parent_dir(abspath),
+            module,
+            consts,
+            imports,
+            site_cache: RefCell::new(sites),
+        }
+    }
+}
+
+/// The directory part of an absolute object path (`/a/b` → `/a`, `/b` → `/`).
+pub fn parent_dir(abspath: &str) -> String {
+    match abspath.trim_end_matches('/').rfind('/') {
+        Some(0) | None => "/".to_string(),
+        Some(i) => abspath[..i].to_string(),
+    }
+}
+
+fn const_value(c: &Const) -> Result<Value, ValueError> {
+    Ok(match c {
+        Const::Null => Value::Null,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Int(i) => Value::Int(*i),
+        Const::BigInt(digits) => match digits.parse::<num_bigint::BigInt>() {
+            Ok(n) => Value::int_from_bigint(n),
+            Err(_) => Value::Null,
+        },
+        Const::Float(f) => Value::Float(*f),
+        Const::Str(s) => Value::str(s.as_str()),
+        Const::Binary(b) => Value::binary(b.clone()),
+        Const::Pattern {
+            kind,
+            ignore_case,
+            text,
+        } => Value::pattern(*kind, *ignore_case, Value::str(text.as_str()))?,
+    })
+}
+
+/// A running (or suspended, or ended) flow invocation with its sub-flow
+/// calls.
+#[derive(Debug)]
+pub struct Process {
+    /// The process id.
+    pub(crate) pid: u64,
+    /// Modules loaded so far; frames refer to them by index.
+    pub(crate) modules: Vec<Rc<LinkedModule>>,
+    /// Module index by absolute path.
+    pub(crate) module_index: HashMap<String, u32>,
+    /// Call frames, the running one last.
+    pub(crate) frames: Vec<Frame>,
+    /// Local slots of every frame, each frame a window from its base.
+    pub(crate) slots: Vec<Option<Value>>,
+    /// The operand stack.
+    pub(crate) stack: Vec<Value>,
+    /// Installed `try` handlers, innermost last.
+    pub(crate) handlers: Vec<Handler>,
+    /// `$ENV`.
+    pub(crate) env: Value,
+    /// The block bindings of control variables for the next job.
+    pub(crate) ctl_override: Option<crate::bytecode::CtlSetId>,
+    /// What the process waits for, with the effect it returned.
+    pub(crate) pending: Option<(Pending, Effect)>,
+    /// How it ended, once it has.
+    pub(crate) finished: Option<Outcome>,
+    /// The empty String, shared (fresh status variables).
+    pub(crate) empty: Value,
+    /// Next in-memory channel id handed out.
+    pub(crate) next_channel: u64,
+}
+
+impl Process {
+    /// A new process running `module` (the flow at `abspath`) with these
+    /// parameter values. Control variables start from the `$ENV` entries of
+    /// the same names (`language.md` 4.4); parameters not given take their
+    /// defaults when the flow starts.
+    pub fn new(
+        pid: u64,
+        abspath: &str,
+        module: Rc<Module>,
+        library: &Library,
+        params: Vec<(String, Value)>,
+        env: Value,
+    ) -> Result<Process, StartError> {
+        let linked = Rc::new(LinkedModule::new(abspath, module.clone(), library));
+        let mut ctl = empty_ctl();
+        if let Value::Dict(d) = &env {
+            let map = d.borrow();
+            let slots = Rc::make_mut(&mut ctl);
+            for var in CtlVar::ALL {
+                if let Some(v) = map.get(&crate::value::Key::str(var.name())) {
+                    slots[var.index()] = v.clone();
+                }
+            }
+        }
+        let entry = &module.funcs[module.entry];
+        let mut slots: Vec<Option<Value>> = vec![None; usize::from(entry.slot_count)];
+        for (name, value) in params {
+            let Some(decl) = module.params.iter().find(|p| p.name == name) else {
+                return Err(StartError::UnknownParameter { name });
+            };
+            if let Some(var) = decl.ctl {
+                Rc::make_mut(&mut ctl)[var.index()] = value.clone();
+            }
+            if let Some(slot) = slots.get_mut(decl.slot.index()) {
+                *slot = Some(value);
+            }
+        }
+        for decl in &module.params {
+            let set = slots.get(decl.slot.index()).is_some_and(Option::is_some);
+            if !set && !decl.has_default {
+                return Err(StartError::MissingParameter {
+                    name: decl.name.clone(),
+                });
+            }
+        }
+        let empty = Value::str("");
+        let frame = Frame {
+            module: 0,
+            func: module.entry,
+            pc: 0,
+            slot_base: 0,
+            stack_base: 0,
+            handler_base: 0,
+            status: 0,
+            end: JobEnd::Status,
+            result: empty.clone(),
+            error: empty.clone(),
+            debug: Value::Null,
+            ctl,
+            saved: None,
+        };
+        let mut module_index = HashMap::new();
+        module_index.insert(abspath.to_string(), 0);
+        Ok(Process {
+            pid,
+            modules: vec![linked],
+            module_index,
+            frames: vec![frame],
+            slots,
+            stack: Vec::with_capacity(64),
+            handlers: Vec::new(),
+            env,
+            ctl_override: None,
+            pending: None,
+            finished: None,
+            empty,
+            next_channel: 1,
+        })
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u64 {
+        self.pid
+    }
+
+    /// Whether the process waits for an effect's outcome.
+    pub fn is_suspended(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// How the process ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.finished.as_ref()
+    }
+
+    /// The current call depth (1 in the first flow).
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Delivers the outcome of the effect the process is suspended on. An
+    /// outcome of the wrong kind, or one given to a process that waits for
+    /// nothing, is ignored (and logged).
+    pub fn resume(&mut self, outcome: EffectOutcome) {
+        let Some((pending, _)) = self.pending.take() else {
+            tracing::warn!(pid = self.pid, "resume of a process that waits for nothing");
+            return;
+        };
+        match (pending, outcome) {
+            (Pending::Command, EffectOutcome::Command(o)) => self.complete_command(o),
+            (Pending::Wake, EffectOutcome::Done) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.status = 0;
+                    f.end = JobEnd::Status;
+                }
+            }
+            (pending, outcome) => {
+                tracing::warn!(pid = self.pid, ?pending, ?outcome, "effect outcome of the wrong kind");
+                self.pending = Some((pending, Effect::Suspend));
+            }
+        }
+    }
+
+    /// Runs until the process ends, suspends, or `budget` instructions
+    /// (counted at loop back-edges and calls) have run.
+    pub fn run(&mut self, ctx: &mut RunContext<'_>, budget: Option<u64>) -> Step {
+        if let Some(o) = &self.finished {
+            return Step::Finished(o.clone());
+        }
+        if let Some((_, effect)) = &self.pending {
+            return Step::Suspended(effect.clone());
+        }
+        let mut fuel = budget;
+        loop {
+            match self.exec(ctx, &mut fuel) {
+                Ok(crate::interp::Exit::Finished(o)) => {
+                    self.finished = Some(o.clone());
+                    return Step::Finished(o);
+                }
+                Ok(crate::interp::Exit::Suspended(pending, effect)) => {
+                    self.pending = Some((pending, effect.clone()));
+                    return Step::Suspended(effect);
+                }
+                Ok(crate::interp::Exit::OutOfBudget) => return Step::OutOfBudget,
+                Err(abnormal) => {
+                    if let Some(o) = self.unwind(abnormal) {
+                        self.finished = Some(o.clone());
+                        return Step::Finished(o);
+                    }
+                }
+            }
+        }
+    }
+}
