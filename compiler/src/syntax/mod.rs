@@ -25,7 +25,7 @@ pub mod dump;
 pub mod lexer;
 mod literal;
 pub mod nesting;
-mod parser;
+pub mod parser;
 pub mod token;
 
 use crate::diagnostics::{sort_diagnostics, Code};
@@ -34,6 +34,31 @@ use crate::diagnostics::{sort_diagnostics, Code};
 /// lexical and syntax diagnostic (sorted in source order). Never fails and
 /// never panics: what cannot be read becomes error nodes.
 pub fn parse(source: &str) -> Parsed {
+    // The grammar recurses once per level of nesting (at most
+    // `nesting::MAX_NESTING` levels, a few frames each, larger in debug
+    // builds); a thread with a stack of its own makes that safe whatever
+    // stack the caller runs on. Stack pages are only committed when used.
+    let spawned = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("jobflow-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_here(source))
+            .map(|handle| handle.join())
+    });
+    match spawned {
+        Ok(Ok(parsed)) => parsed,
+        // A panic in the parser is a bug: re-raise it where it belongs.
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread could be started: parse on the caller's stack.
+        Err(_) => parse_here(source),
+    }
+}
+
+/// Stack reserved for the parsing thread.
+const PARSE_STACK: usize = 256 << 20;
+
+/// [`parse`] on the current thread.
+fn parse_here(source: &str) -> Parsed {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
     let tokens = nesting::limit_nesting(lexed.tokens, &mut diagnostics);

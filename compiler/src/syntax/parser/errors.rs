@@ -2,11 +2,12 @@
 //! "expected `]` to close the job started here, found `->`", with a note at
 //! the opening bracket.
 
+use super::error::{SyntaxError, KEYWORDS, LABELS, TOKEN_KINDS};
 use super::sp;
+use super::Tokens;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::span::Span;
 use crate::syntax::token::{Keyword, Token, TokenKind};
-use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
 
 /// The token that closes a construct labelled `label`, and how to name it.
@@ -62,10 +63,15 @@ fn join_alternatives(items: &[String]) -> String {
 }
 
 /// Converts the parser's errors, in source order, one per position.
-pub(super) fn to_diagnostics<'a>(src: &str, errors: Vec<Rich<'a, Token<'a>>>, eoi: SimpleSpan) -> Vec<Diagnostic> {
+pub(super) fn to_diagnostics(
+    src: &str,
+    tokens: Tokens<'_>,
+    errors: Vec<SyntaxError>,
+    eoi: SimpleSpan,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(errors.len());
     for error in errors {
-        if let Some(d) = convert(src, &error, eoi) {
+        if let Some(d) = convert(src, tokens, &error, eoi) {
             out.push(d);
         }
     }
@@ -74,91 +80,120 @@ pub(super) fn to_diagnostics<'a>(src: &str, errors: Vec<Rich<'a, Token<'a>>>, eo
     out
 }
 
-fn convert<'a>(src: &str, error: &Rich<'a, Token<'a>>, eoi: SimpleSpan) -> Option<Diagnostic> {
-    let mut span = sp(*error.span());
-    let innermost = error.contexts().next().and_then(|(pattern, ctx_span)| match pattern {
-        RichPattern::Label(l) => Some((l.to_string(), sp(*ctx_span))),
-        _ => None,
-    });
-    match error.reason() {
-        RichReason::Custom(msg) => {
-            if msg.is_empty() {
-                return None;
-            }
-            let (message, help) = match msg.split_once('\n') {
-                Some((m, h)) => (m.to_string(), Some(h.to_string())),
-                None => (msg.clone(), None),
-            };
-            let mut d = Diagnostic::new(Code::E002, span, message);
-            if let Some(h) = help {
-                d = d.with_help(h);
-            }
-            Some(d)
+/// The token starting at `offset`, if any.
+fn token_at<'a>(tokens: Tokens<'a>, offset: usize) -> Option<(&'a Token<'a>, SimpleSpan)> {
+    let i = tokens.partition_point(|(_, s)| s.start < offset);
+    tokens.get(i).filter(|(_, s)| s.start == offset).map(|(t, s)| (t, *s))
+}
+
+fn convert(src: &str, tokens: Tokens<'_>, error: &SyntaxError, eoi: SimpleSpan) -> Option<Diagnostic> {
+    let mut span = sp(error.span);
+    if span.end < span.start {
+        span.end = span.start;
+    }
+    if let Some(msg) = &error.custom {
+        if msg.is_empty() {
+            return None;
         }
-        RichReason::ExpectedFound { expected, found } => {
-            let found_tok: Option<&Token<'_>> = found.as_deref();
-            if found_tok.is_none() {
-                span = sp(eoi);
+        let (message, help) = match msg.split_once('\n') {
+            Some((m, h)) => (m.to_string(), Some(h.to_string())),
+            None => (msg.to_string(), None),
+        };
+        let mut d = Diagnostic::new(Code::E002, span, message);
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        return Some(d);
+    }
+    let found = if error.at_end {
+        None
+    } else {
+        token_at(tokens, error.span.start)
+    };
+    let found_tok = found.map(|(t, _)| t);
+    match found {
+        Some((_, s)) => span = sp(s),
+        None => span = sp(eoi),
+    }
+    let found_text = describe_found(found_tok);
+    let innermost = error.context.map(|(bit, ctx)| {
+        let label = LABELS.get(bit.trailing_zeros() as usize).copied().unwrap_or("");
+        (label, sp(ctx))
+    });
+    // "expected `]` to close the job started here"
+    if let Some((label, ctx_span)) = innermost {
+        if let Some((closer, what)) = closer_of(label) {
+            if error.expects(&closer) {
+                let open = opening_span(src, ctx_span);
+                return Some(
+                    Diagnostic::new(
+                        Code::E002,
+                        span,
+                        format!(
+                            "expected `{}` to close {what} started here, found {found_text}",
+                            closer.symbol()
+                        ),
+                    )
+                    .with_note(Some(open), format!("{what} starts here")),
+                );
             }
-            let found_text = describe_found(found_tok);
-            // "expected `]` to close the job started here"
-            if let Some((label, ctx_span)) = &innermost {
-                if let Some((closer, what)) = closer_of(label) {
-                    let expects_closer = expected
-                        .iter()
-                        .any(|p| matches!(p, RichPattern::Token(t) if t.kind == closer));
-                    if expects_closer {
-                        let open = opening_span(src, *ctx_span);
-                        return Some(
-                            Diagnostic::new(
-                                Code::E002,
-                                span,
-                                format!(
-                                    "expected `{}` to close {what} started here, found {found_text}",
-                                    closer.symbol()
-                                ),
-                            )
-                            .with_note(Some(open), format!("{what} starts here")),
-                        );
-                    }
-                }
-            }
-            let mut items: Vec<String> = Vec::new();
-            let mut operator = false;
-            for pattern in expected {
-                let text = match pattern {
-                    RichPattern::Token(t) if is_operator(&t.kind) => {
-                        operator = true;
-                        continue;
-                    }
-                    RichPattern::Token(t) => t.kind.describe(),
-                    RichPattern::Label(l) => l.to_string(),
-                    RichPattern::Identifier(i) => format!("`{i}`"),
-                    RichPattern::EndOfInput => "the end of the input".to_string(),
-                    RichPattern::Any => "any token".to_string(),
-                    _ => continue,
-                };
-                if !items.contains(&text) {
-                    items.push(text);
-                }
-            }
-            if operator {
-                items.push("an operator".to_string());
-            }
-            let message = if items.is_empty() {
-                format!("unexpected {found_text}")
-            } else {
-                format!("expected {}, found {found_text}", join_alternatives(&items))
-            };
-            let mut d = Diagnostic::new(Code::E002, span, message);
-            if let Some((label, ctx_span)) = &innermost {
-                if let Some((_, what)) = closer_of(label) {
-                    d = d.with_note(Some(opening_span(src, *ctx_span)), format!("in {what} started here"));
-                }
-            }
-            Some(d)
         }
     }
+    let mut items: Vec<String> = Vec::new();
+    let mut operator = false;
+    for (i, label) in LABELS.iter().enumerate() {
+        if error.labels & (1 << i) != 0 && !items.iter().any(|x| x == label) {
+            items.push((*label).to_string());
+        }
+    }
+    for (i, kind) in TOKEN_KINDS.iter().enumerate() {
+        if error.tokens & (1 << i) != 0 {
+            if is_operator(kind) {
+                operator = true;
+            } else {
+                items.push(match kind {
+                    TokenKind::Ident(_) => "a name".to_string(),
+                    TokenKind::Special(_) => "a `$` variable".to_string(),
+                    other => other.describe(),
+                });
+            }
+        }
+    }
+    if error.tokens & (1 << 63) != 0 {
+        items.push("a literal".to_string());
+    }
+    let operator_label = error.labels & super::error::label_bit("an operator") != 0;
+    for (i, k) in KEYWORDS.iter().enumerate() {
+        if error.keywords & (1 << i) != 0 {
+            if (operator || operator_label) && is_operator(&TokenKind::Keyword(*k)) {
+                operator = true;
+            } else {
+                items.push(format!("`{}`", k.as_str()));
+            }
+        }
+    }
+    if operator && !items.iter().any(|x| x == "an operator") {
+        items.push("an operator".to_string());
+    }
+    if error.end {
+        items.push("the end of the input".to_string());
+    }
+    items.dedup();
+    if items.iter().any(|x| x == "an expression") {
+        items.retain(|x| x != "a name" && x != "a literal");
+    }
+    let message = if items.is_empty() {
+        format!("unexpected {found_text}")
+    } else {
+        format!("expected {}, found {found_text}", join_alternatives(&items))
+    };
+    let mut d = Diagnostic::new(Code::E002, span, message);
+    if let Some((label, ctx_span)) = innermost {
+        if let Some((_, what)) = closer_of(label) {
+            d = d.with_note(Some(opening_span(src, ctx_span)), format!("in {what} started here"));
+        }
+    }
+    Some(d)
 }
 
 /// The opening bracket of a context: the first character of its span.

@@ -4,7 +4,8 @@
 //! Operator sequences are folded iteratively (`foldl`, `foldr`, collected
 //! comparison chains), so a long `a + a + …` never recurses per operator.
 
-use super::{kw, sp, tok, Ex, In, Parsers, P};
+use super::error::SyntaxError;
+use super::{sp, tok, Ex, In, Parsers, P};
 use crate::syntax::ast::{
     Args, BinaryOp, Binding, CompareOp, Comparison, DictLiteral, Expr, ExprKind, Ident, Literal, ObjectPath, UnaryOp,
 };
@@ -25,22 +26,12 @@ fn glued<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, (), Ex<'a>> + 
         .ignored()
 }
 
-/// `>=`: a `>` and a glued `=` (see `token.rs`).
-pub(super) fn ge<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
-    tok(TokenKind::Gt).then(glued(TokenKind::Eq)).map_with(|_, e| e.span())
-}
-
 /// `>>`: a `>` and a glued `>`.
 pub(super) fn gtgt<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
     tok(TokenKind::Gt)
         .then(glued(TokenKind::Gt))
         .map_with(|_, e| e.span())
         .labelled("`>>`")
-}
-
-/// A `>` that is not the start of `>=` or `>>`.
-fn lone_gt<'a>() -> impl Parser<'a, In<'a>, SimpleSpan, Ex<'a>> + Clone {
-    tok(TokenKind::Gt).then_ignore(glued(TokenKind::Eq).or(glued(TokenKind::Gt)).not().rewind())
 }
 
 fn expr_at(kind: ExprKind, span: SimpleSpan) -> Expr {
@@ -78,17 +69,13 @@ pub(super) fn path<'a>() -> impl Parser<'a, In<'a>, ObjectPath, Ex<'a>> + Clone 
             Some(TokenKind::Dot) => {
                 if !take_relative(inp, &mut text) {
                     let span = inp.span_since(&before);
-                    return Err(Rich::custom(span, "expected an object path (`./` or `../`)"));
+                    return Err(SyntaxError::custom(span, "expected an object path (`./` or `../`)"));
                 }
             }
             found => {
-                let span = inp.span_since(&before);
-                let found = found.map(|k| chumsky::util::MaybeRef::Val(Token::new(k)));
-                return Err(<Rich<'a, Token<'a>> as chumsky::label::LabelError<
-                    'a,
-                    In<'a>,
-                    &'static str,
-                >>::expected_found(["an object path"], found, span));
+                let mut err = SyntaxError::silent(inp.span_since(&before));
+                err.at_end = found.is_none();
+                return Err(err);
             }
         }
         // Elements: names joined by glued `/`, and relative parts.
@@ -226,7 +213,7 @@ pub(super) fn arguments<'a>(expr: P<'a, Expr>, atom: P<'a, Expr>) -> impl Parser
                 };
                 if want < stage || (want == stage && (want == 1 || want == 3)) {
                     let order = "arguments come in this order: positional, `*array`, keywords, `**dict`";
-                    emitter.emit(Rich::custom(
+                    emitter.emit(SyntaxError::custom(
                         SimpleSpan::from(span.start..span.end),
                         format!("{what} cannot come here\n{order}"),
                     ));
@@ -248,8 +235,6 @@ pub(super) fn arguments<'a>(expr: P<'a, Expr>, atom: P<'a, Expr>) -> impl Parser
 pub(super) struct ExprParsers<'a> {
     /// `atom` of the grammar.
     pub atom: P<'a, Expr>,
-    /// `postfix` of the grammar.
-    pub postfix: P<'a, Expr>,
     /// A whole expression.
     pub expr: P<'a, Expr>,
     /// A whole expression in which a top-level `>`, `>=` or `>>` is not an
@@ -305,27 +290,32 @@ pub(super) fn expressions<'a>() -> ExprParsers<'a> {
     atom_rec.define(choice((literal, path_atom, paren, array, dict)).labelled("an expression"));
 
     let args = arguments(expr_p.clone(), atom_p.clone()).boxed();
-    let postfix_op = choice((
-        tok(TokenKind::Dot).ignore_then(ident()).map(Postfix::Attr),
-        expr_p
-            .clone()
-            .delimited_by(tok(TokenKind::LBracket), close(TokenKind::RBracket))
-            .map(Postfix::Index)
-            .labelled("subscript")
-            .as_context(),
-        args.clone()
-            .or_not()
-            .delimited_by(tok(TokenKind::LParen), close(TokenKind::RParen))
-            .map_with(|a, e| {
-                Postfix::Call(a.unwrap_or_else(|| Args {
-                    span: crate::syntax::span::Span::empty(e.span().end.saturating_sub(1)),
-                    ..Args::default()
-                }))
-            })
-            .labelled("call")
-            .as_context(),
-    ))
-    .map_with(|op, e| (op, e.span()));
+    let postfix_start = select_ref! {
+        Token { kind: TokenKind::Dot | TokenKind::LBracket | TokenKind::LParen, .. } => ()
+    }
+    .rewind();
+    let postfix_op = postfix_start
+        .ignore_then(choice((
+            tok(TokenKind::Dot).ignore_then(ident()).map(Postfix::Attr),
+            expr_p
+                .clone()
+                .delimited_by(tok(TokenKind::LBracket), close(TokenKind::RBracket))
+                .map(Postfix::Index)
+                .labelled("subscript")
+                .as_context(),
+            args.clone()
+                .or_not()
+                .delimited_by(tok(TokenKind::LParen), close(TokenKind::RParen))
+                .map_with(|a, e| {
+                    Postfix::Call(a.unwrap_or_else(|| Args {
+                        span: crate::syntax::span::Span::empty(e.span().end.saturating_sub(1)),
+                        ..Args::default()
+                    }))
+                })
+                .labelled("call")
+                .as_context(),
+        )))
+        .map_with(|op, e| (op, e.span()));
     let postfix: P<'a, Expr> = atom_p
         .clone()
         .foldl(postfix_op.repeated(), |lhs: Expr, (op, span): (Postfix, SimpleSpan)| {
@@ -352,7 +342,6 @@ pub(super) fn expressions<'a>() -> ExprParsers<'a> {
     let expr_no_gt = levels(postfix.clone(), false);
     ExprParsers {
         atom: atom_p,
-        postfix,
         expr: expr_p,
         expr_no_gt,
     }
@@ -371,13 +360,105 @@ pub(super) fn close<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, Sim
     ))
 }
 
+/// The error of an operator parser that found no operator: silent but for
+/// the label, at the next token.
+fn no_operator<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> SyntaxError {
+    let before = inp.cursor();
+    let mut err = SyntaxError::silent(inp.span_since(&before));
+    err.at_end = inp.peek_maybe().is_none();
+    err.labels = super::error::label_bit("an operator");
+    err
+}
+
+/// One operator token classified by `classify` (one attempt per level,
+/// instead of one per operator: failing attempts are what parsing costs).
+fn operator<'a, O: 'a>(
+    classify: fn(&TokenKind<'_>) -> Option<O>,
+) -> impl Parser<'a, In<'a>, (O, SimpleSpan), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        let op = inp.peek_maybe().and_then(|t| classify(&t.kind));
+        match op {
+            Some(op) => {
+                inp.next_maybe();
+                Ok((op, inp.span_since(&before)))
+            }
+            None => Err(no_operator(inp)),
+        }
+    })
+}
+
+/// A comparison operator; `>` and `>=` (a `>` and a glued `=`) only when
+/// `allow_gt`, and never the `>` of a `>>`.
+fn comparison_operator<'a>(allow_gt: bool) -> impl Parser<'a, In<'a>, (CompareOp, SimpleSpan), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        let op = match inp.peek_maybe().map(|t| t.kind.clone()) {
+            Some(TokenKind::Le) => Some(CompareOp::Le),
+            Some(TokenKind::EqEq) => Some(CompareOp::Eq),
+            Some(TokenKind::NotEq) => Some(CompareOp::Ne),
+            Some(TokenKind::Like) => Some(CompareOp::Like),
+            Some(TokenKind::NotLike) => Some(CompareOp::NotLike),
+            Some(TokenKind::Lt) => Some(CompareOp::Lt),
+            Some(TokenKind::Gt) if allow_gt => {
+                let save = inp.save();
+                inp.next_maybe();
+                let next = inp.peek_maybe().filter(|t| t.glued).map(|t| t.kind.clone());
+                match next {
+                    Some(TokenKind::Eq) => {
+                        inp.next_maybe();
+                        return Ok((CompareOp::Ge, inp.span_since(&before)));
+                    }
+                    Some(TokenKind::Gt) => {
+                        inp.rewind(save);
+                        None
+                    }
+                    _ => return Ok((CompareOp::Gt, inp.span_since(&before))),
+                }
+            }
+            _ => None,
+        };
+        match op {
+            Some(op) => {
+                inp.next_maybe();
+                Ok((op, inp.span_since(&before)))
+            }
+            None => Err(no_operator(inp)),
+        }
+    })
+}
+
+/// `in` or `not in`.
+fn membership_operator<'a>() -> impl Parser<'a, In<'a>, (BinaryOp, SimpleSpan), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        match inp.peek_maybe().map(|t| t.kind.clone()) {
+            Some(TokenKind::Keyword(Keyword::In)) => {
+                inp.next_maybe();
+                return Ok((BinaryOp::In, inp.span_since(&before)));
+            }
+            Some(TokenKind::Keyword(Keyword::Not)) => {
+                let save = inp.save();
+                inp.next_maybe();
+                if matches!(inp.peek_maybe(), Some(t) if t.kind == TokenKind::Keyword(Keyword::In)) {
+                    inp.next_maybe();
+                    return Ok((BinaryOp::NotIn, inp.span_since(&before)));
+                }
+                inp.rewind(save);
+            }
+            _ => {}
+        }
+        Err(no_operator(inp))
+    })
+}
+
 /// The precedence levels from unary to `or` over `postfix`.
 fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
-    let unary = choice((
-        tok(TokenKind::Plus).to(UnaryOp::Plus),
-        tok(TokenKind::Minus).to(UnaryOp::Minus),
-    ))
-    .map_with(|op, e| (op, e.span()))
+    let unary = operator(|k| match k {
+        TokenKind::Plus => Some(UnaryOp::Plus),
+        TokenKind::Minus => Some(UnaryOp::Minus),
+        _ => None,
+    })
     .repeated()
     .foldr(postfix, |(op, span): (UnaryOp, SimpleSpan), operand: Expr| Expr {
         span: sp(span).to(operand.span),
@@ -388,12 +469,12 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
     })
     .boxed();
 
-    let mul_op = choice((
-        tok(TokenKind::Star).to(BinaryOp::Mul),
-        tok(TokenKind::Slash).to(BinaryOp::Div),
-        tok(TokenKind::Percent).to(BinaryOp::Mod),
-    ))
-    .map_with(|op, e| (op, e.span()));
+    let mul_op = operator(|k| match k {
+        TokenKind::Star => Some(BinaryOp::Mul),
+        TokenKind::Slash => Some(BinaryOp::Div),
+        TokenKind::Percent => Some(BinaryOp::Mod),
+        _ => None,
+    });
     let multiplicative = unary
         .clone()
         .foldl(mul_op.then(unary).repeated(), |lhs, ((op, span), rhs)| {
@@ -401,11 +482,11 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
         })
         .boxed();
 
-    let add_op = choice((
-        tok(TokenKind::Plus).to(BinaryOp::Add),
-        tok(TokenKind::Minus).to(BinaryOp::Sub),
-    ))
-    .map_with(|op, e| (op, e.span()));
+    let add_op = operator(|k| match k {
+        TokenKind::Plus => Some(BinaryOp::Add),
+        TokenKind::Minus => Some(BinaryOp::Sub),
+        _ => None,
+    });
     let additive = multiplicative
         .clone()
         .foldl(add_op.then(multiplicative).repeated(), |lhs, ((op, span), rhs)| {
@@ -413,29 +494,10 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
         })
         .boxed();
 
-    let cmp_common = choice((
-        tok(TokenKind::Le).to(CompareOp::Le),
-        tok(TokenKind::EqEq).to(CompareOp::Eq),
-        tok(TokenKind::NotEq).to(CompareOp::Ne),
-        tok(TokenKind::Like).to(CompareOp::Like),
-        tok(TokenKind::NotLike).to(CompareOp::NotLike),
-        tok(TokenKind::Lt).to(CompareOp::Lt),
-    ))
-    .map_with(|op, e| (op, e.span()));
-    let cmp_op: P<'a, (CompareOp, SimpleSpan)> = if allow_gt {
-        choice((
-            ge().map(|s| (CompareOp::Ge, s)),
-            lone_gt().map(|s| (CompareOp::Gt, s)),
-            cmp_common,
-        ))
-        .boxed()
-    } else {
-        cmp_common.boxed()
-    };
     let comparison = additive
         .clone()
         .then(
-            cmp_op
+            comparison_operator(allow_gt)
                 .then(additive)
                 .map(|((op, span), rhs)| Comparison {
                     op,
@@ -461,40 +523,35 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
         })
         .boxed();
 
-    let in_op = choice((
-        kw(Keyword::In).to(BinaryOp::In),
-        kw(Keyword::Not).then(kw(Keyword::In)).to(BinaryOp::NotIn),
-    ))
-    .map_with(|op, e| (op, e.span()));
     let membership = comparison
         .clone()
-        .foldl(in_op.then(comparison).repeated(), |lhs, ((op, span), rhs)| {
-            binary(op, span, lhs, rhs)
-        })
+        .foldl(
+            membership_operator().then(comparison).repeated(),
+            |lhs, ((op, span), rhs)| binary(op, span, lhs, rhs),
+        )
         .boxed();
 
-    let not_expr = kw(Keyword::Not)
-        .map_with(|_, e| e.span())
+    let not_expr = operator(|k| (*k == TokenKind::Keyword(Keyword::Not)).then_some(()))
         .repeated()
-        .foldr(membership, |span: SimpleSpan, operand: Expr| Expr {
+        .foldr(membership, |((), span): ((), SimpleSpan), operand: Expr| Expr {
             span: sp(span).to(operand.span),
             kind: ExprKind::Not(Box::new(operand)),
         })
         .boxed();
 
+    let and_op = operator(|k| (*k == TokenKind::Keyword(Keyword::And)).then_some(BinaryOp::And));
     let and_expr = not_expr
         .clone()
-        .foldl(
-            kw(Keyword::And).map_with(|_, e| e.span()).then(not_expr).repeated(),
-            |lhs, (span, rhs)| binary(BinaryOp::And, span, lhs, rhs),
-        )
+        .foldl(and_op.then(not_expr).repeated(), |lhs, ((op, span), rhs)| {
+            binary(op, span, lhs, rhs)
+        })
         .boxed();
+    let or_op = operator(|k| (*k == TokenKind::Keyword(Keyword::Or)).then_some(BinaryOp::Or));
     and_expr
         .clone()
-        .foldl(
-            kw(Keyword::Or).map_with(|_, e| e.span()).then(and_expr).repeated(),
-            |lhs, (span, rhs)| binary(BinaryOp::Or, span, lhs, rhs),
-        )
+        .foldl(or_op.then(and_expr).repeated(), |lhs, ((op, span), rhs)| {
+            binary(op, span, lhs, rhs)
+        })
         .labelled("an expression")
         .boxed()
 }

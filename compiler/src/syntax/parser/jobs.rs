@@ -5,6 +5,7 @@
 //! nesting (blocks inside jobs inside blocks) recurses, and that is bounded by
 //! the E003 pre-pass.
 
+use super::error::SyntaxError;
 use super::expr::{arguments, binding_list, close, expressions, gtgt, ident, path};
 use super::recovery::{skip_group, skip_to_sync, stray, stray_before_brace, Sync};
 use super::{kw, sp, tok, Ex, In, Parsers, P};
@@ -206,7 +207,9 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
                         span: Span::empty(e.span().end.saturating_sub(1)),
                         ..Args::default()
                     })
-                }),
+                })
+                .labelled("call")
+                .as_context(),
         )
         .map_with(|(name, args), e| job_at(JobKind::Call(CallJob { name, args }), e.span()));
 
@@ -216,22 +219,29 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
     ));
 
     // A value at job position: E002 with a hint.
-    let bare = expr.clone().validate(move |x: Expr, _e, emitter| {
-        let text = src.get(x.span.range()).unwrap_or("x");
-        let shown: String = if text.chars().count() > 40 {
-            "x".to_string()
-        } else {
-            text.to_string()
-        };
-        emitter.emit(Rich::custom(
-            SimpleSpan::from(x.span.range()),
-            format!("a value cannot stand as a job\nwrite `[{shown}]` to execute it"),
-        ));
-        Job {
-            kind: JobKind::Error,
-            span: x.span,
-        }
-    });
+    let unreadable: P<'a, Job> =
+        select_ref! { Token { kind: TokenKind::Error, .. } = e => job_at(JobKind::Error, e.span()) }.boxed();
+    let bare = ident()
+        .then(tok(TokenKind::LParen))
+        .not()
+        .rewind()
+        .ignore_then(expr.clone())
+        .validate(move |x: Expr, _e, emitter| {
+            let text = src.get(x.span.range()).unwrap_or("x");
+            let shown: String = if text.chars().count() > 40 {
+                "x".to_string()
+            } else {
+                text.to_string()
+            };
+            emitter.emit(SyntaxError::custom(
+                SimpleSpan::from(x.span.range()),
+                format!("a value cannot stand as a job\nwrite `[{shown}]` to execute it"),
+            ));
+            Job {
+                kind: JobKind::Error,
+                span: x.span,
+            }
+        });
 
     let job: P<'a, Job> = choice((
         bracket_job,
@@ -255,7 +265,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
             .clone()
             .then(job.clone())
             .validate(|(at, j): (SimpleSpan, Job), _e, emitter| {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     at,
                     "expected a combinator (`->`, `=>`, `->>` or `=>>`) before this job".to_string(),
                 ));
@@ -491,7 +501,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
     param
         .repeated()
         .collect::<Vec<_>>()
-        .then(top_jobflow.or_not())
+        .then(choice((end().rewind().to(None), top_jobflow.map(Some))))
         .then_ignore(end())
         .map_with(|(params, body), e| Program {
             params: params.into_iter().flatten().collect(),

@@ -1,6 +1,7 @@
 //! The chumsky grammar over the token slice, and the translation of its
 //! errors into diagnostics.
 
+mod error;
 mod errors;
 mod expr;
 mod jobs;
@@ -12,13 +13,14 @@ use super::token::{Keyword, Token, TokenKind};
 use crate::diagnostics::Diagnostic;
 use chumsky::input::{Input as _, MappedInput};
 use chumsky::prelude::*;
+use error::SyntaxError;
 
 /// The token slice the grammar reads: tokens with their byte spans.
 pub(super) type Tokens<'a> = &'a [(Token<'a>, SimpleSpan)];
 /// The chumsky input: tokens, with byte spans as chumsky spans.
 pub(super) type In<'a> = MappedInput<'a, Token<'a>, SimpleSpan, Tokens<'a>>;
-/// Parser extras: rich errors.
-pub(super) type Ex<'a> = extra::Err<Rich<'a, Token<'a>>>;
+/// Parser extras: our compact errors.
+pub(super) type Ex<'a> = extra::Err<SyntaxError>;
 /// A boxed parser of the grammar.
 pub(super) type P<'a, O> = Boxed<'a, 'a, In<'a>, O, Ex<'a>>;
 
@@ -52,7 +54,7 @@ pub(super) fn parse_tokens<'a>(src: &'a str, tokens: Tokens<'a>) -> (Option<Prog
     let parser = jobs::program(src);
     let input = tokens.split_token_span(eoi);
     let (program, errors) = parser.parse(input).into_output_errors();
-    let diagnostics = errors::to_diagnostics(src, errors, eoi);
+    let diagnostics = errors::to_diagnostics(src, tokens, errors, eoi);
     (program, diagnostics)
 }
 
@@ -61,4 +63,15 @@ pub(super) fn parse_tokens<'a>(src: &'a str, tokens: Tokens<'a>) -> (Option<Prog
 fn end_of_input_span(src: &str) -> SimpleSpan {
     let end = src.trim_end_matches([' ', '\t', '\n', '\r', '\x0c']).len();
     SimpleSpan::from(end..end)
+}
+
+/// Runs the grammar without building the tree (for measuring).
+#[doc(hidden)]
+pub fn check_only(src: &str) -> usize {
+    let lexed = super::lexer::lex(src);
+    let tokens = lexed.tokens;
+    let eoi = end_of_input_span(src);
+    let parser = jobs::program(src);
+    let input = tokens[..].split_token_span(eoi);
+    parser.check(input).into_errors().len()
 }

@@ -6,6 +6,7 @@
 //! and never fail: the error that made recovery necessary was already
 //! recorded by the parser that failed.
 
+use super::error::SyntaxError;
 use super::{Ex, In};
 use crate::syntax::token::{Keyword, Token, TokenKind};
 use chumsky::input::InputRef;
@@ -94,7 +95,7 @@ pub(super) fn skip_group<'a>(
         let before = inp.cursor();
         match inp.next_maybe() {
             Some(t) if t.kind == open => {}
-            _ => return Err(Rich::custom(inp.span_since(&before), "")),
+            _ => return Err(SyntaxError::silent(inp.span_since(&before))),
         }
         let mut depth = 0usize;
         while let Some(t) = inp.peek_maybe() {
@@ -129,7 +130,9 @@ pub(super) fn stray<'a>(sync: Sync) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clo
         let mut depth = 0usize;
         while let Some(t) = inp.peek_maybe() {
             let kind = t.kind.clone();
-            if depth == 0 && (stops(&kind, sync) || starts_job(&kind)) {
+            // The first token must be one that cannot start a job; after it,
+            // everything up to the next combinator is part of the same mistake.
+            if depth == 0 && (stops(&kind, sync) || (first.is_none() && starts_job(&kind))) {
                 break;
             }
             if opens(&kind) {
@@ -144,13 +147,13 @@ pub(super) fn stray<'a>(sync: Sync) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clo
             }
         }
         let Some((token, span)) = first else {
-            return Err(Rich::custom(inp.span_since(&before), ""));
+            return Err(SyntaxError::silent(inp.span_since(&before)));
         };
         let message = format!(
             "expected a combinator (`->`, `=>`, `->>` or `=>>`) or the end of the jobflow, found {}",
             token.kind.describe()
         );
-        inp.emit(Rich::custom(span, message));
+        inp.emit(SyntaxError::custom(span, message));
         Ok(())
     })
 }
@@ -180,9 +183,9 @@ pub(super) fn stray_before_brace<'a>() -> impl Parser<'a, In<'a>, (), Ex<'a>> + 
             }
         }
         let Some((token, span)) = first else {
-            return Err(Rich::custom(inp.span_since(&before), ""));
+            return Err(SyntaxError::silent(inp.span_since(&before)));
         };
-        inp.emit(Rich::custom(
+        inp.emit(SyntaxError::custom(
             span,
             format!("expected `}}` to close the block, found {}", token.kind.describe()),
         ));
