@@ -31,13 +31,17 @@ fn write_module(m: &Module, out: &mut String) -> std::fmt::Result {
     if !m.params.is_empty() {
         writeln!(out, "\nparameters ({}):", m.params.len())?;
         for p in &m.params {
-            write!(out, "  {}", p.name)?;
-            write!(out, "{}", if p.has_default { " = <default>" } else { " (required)" })?;
-            write!(out, "  -> {}", slot_text(entry_body, p.slot))?;
+            write!(
+                out,
+                "  {} ({}, {}",
+                p.name,
+                slot_text(entry_body, p.slot),
+                if p.has_default { "has a default" } else { "required" }
+            )?;
             if let Some(c) = p.ctl {
                 write!(out, ", sets {}", c.name())?;
             }
-            writeln!(out)?;
+            writeln!(out, ")")?;
         }
     }
     if !m.consts.is_empty() {

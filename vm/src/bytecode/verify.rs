@@ -799,7 +799,7 @@ mod tests {
 
         let mut m = sample_module();
         main_code(&mut m)[41] = Instr::PushNull;
-        assert_eq!(reason(&m), Reason::JobNotBalanced { depth: 1 });
+        assert_eq!(reason(&m), Reason::JobNotBalanced { depth: 2 });
 
         let mut m = sample_module();
         main_code(&mut m)[4] = Instr::Pop;
