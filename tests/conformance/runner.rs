@@ -184,7 +184,8 @@ pub fn parse_error_line(line: &str) -> Option<ErrorLocation> {
     let column = parts.next()?.parse().ok()?;
     let line_no = parts.next()?.parse().ok()?;
     let file = parts.next()?.to_owned();
-    if file.is_empty() || inner.get(..open).is_none_or(str::is_empty) {
+    // MESSAGE may be empty (`abort()` has the message '').
+    if file.is_empty() {
         return None;
     }
     Some(ErrorLocation {
