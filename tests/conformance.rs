@@ -94,6 +94,9 @@ sections!(
     stdlib_array_dict_methods,
     stdlib_iprange,
     stdlib_path_objects,
+    stdlib_process,
+    stdlib_mail_parse,
+    stdlib_remote_jobs_local,
     limits,
 );
 

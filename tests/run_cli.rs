@@ -148,11 +148,11 @@ fn p_value_keeps_later_equals_signs() {
 #[test]
 fn p_several_parameters_and_required_ones() {
     let dir = tempdir();
-    write(dir.path(), "f.jf", "|host|\n|port = 22|\n|user = 'ops'|\nprint(host, port, user)\n");
+    write(dir.path(), "f.jf", "|host|\n|port = 22|\n|user = 'ops'|\nprint(host, port + 1, user)\n");
     assert_run(
         &run(dir.path(), &["f.jf", "-p", "host=db1", "-p", "port=2222"]),
         0,
-        "db1 2222 ops\n",
+        "db1 2223 ops\n",
     );
 }
 
