@@ -280,7 +280,11 @@ fn check_section(section: &str) {
     let dir = conformance_dir().join(section);
     let filter = std::env::var("JOBFLOW_CONFORMANCE_FILTER").unwrap_or_default();
     let fixtures = fixtures_of(&dir);
-    assert!(!fixtures.is_empty(), "section {section} has no fixtures in {}", dir.display());
+    assert!(
+        !fixtures.is_empty(),
+        "section {section} has no fixtures in {}",
+        dir.display()
+    );
     let mut report = String::new();
     let mut failed = 0;
     let mut ran = 0;
@@ -302,7 +306,9 @@ fn check_section(section: &str) {
 
 /// The fixture's file name for reports.
 fn display_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Runs one fixture; `Err` describes every way it did not match.
@@ -321,7 +327,11 @@ fn check_fixture(path: &Path) -> Result<(), String> {
 
     let mut problems = Vec::new();
     if outcome.status != Some(fixture.status) {
-        problems.push(format!("status: expected {}, got {}", fixture.status, outcome.describe_end()));
+        problems.push(format!(
+            "status: expected {}, got {}",
+            fixture.status,
+            outcome.describe_end()
+        ));
     }
     if outcome.stdout != fixture.stdout {
         problems.push(format!(
@@ -344,9 +354,14 @@ fn check_fixture(path: &Path) -> Result<(), String> {
                     "error line at {}:{}:{}, expected {file}:{line}",
                     loc.file, loc.line, loc.column
                 )),
-                None => problems.push(format!("error line not of the form `error: MESSAGE (FILE:LINE:COL)`: {one}")),
+                None => problems.push(format!(
+                    "error line not of the form `error: MESSAGE (FILE:LINE:COL)`: {one}"
+                )),
             },
-            _ => problems.push(format!("expected exactly one `error:` line on stderr, got {}", lines.len())),
+            _ => problems.push(format!(
+                "expected exactly one `error:` line on stderr, got {}",
+                lines.len()
+            )),
         }
     }
     if fixture.no_error_line && !outcome.error_lines().is_empty() {
@@ -372,7 +387,11 @@ fn shorten(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n[… {} more bytes]\n", text.get(..end).unwrap_or_default(), text.len() - end)
+    format!(
+        "{}\n[… {} more bytes]\n",
+        text.get(..end).unwrap_or_default(),
+        text.len() - end
+    )
 }
 
 #[test]
@@ -396,10 +415,20 @@ fn fixture_directives_are_parsed() {
 #[test]
 fn malformed_fixtures_are_refused() {
     assert!(parse_fixture("print(1)\n", "f.jf", None).is_err(), "no status");
-    assert!(parse_fixture("# expect-status: x\n", "f.jf", None).is_err(), "bad status");
+    assert!(
+        parse_fixture("# expect-status: x\n", "f.jf", None).is_err(),
+        "bad status"
+    );
     assert!(parse_fixture("# expect-status: 0\n# expect-stdout:\nnot a comment\n", "f.jf", None).is_err());
-    assert!(parse_fixture("# expect-status: 0\n# expect-stdot:\n", "f.jf", None).is_err(), "typo");
-    let both = parse_fixture("# expect-status: 0\n# expect-stdout:\n# a\n", "f.jf", Some("a\n".into()));
+    assert!(
+        parse_fixture("# expect-status: 0\n# expect-stdot:\n", "f.jf", None).is_err(),
+        "typo"
+    );
+    let both = parse_fixture(
+        "# expect-status: 0\n# expect-stdout:\n# a\n",
+        "f.jf",
+        Some("a\n".into()),
+    );
     assert!(both.is_err(), "both kinds of expected stdout");
 }
 

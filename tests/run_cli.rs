@@ -80,15 +80,29 @@ fn assert_runtime_error(
     columns: std::ops::RangeInclusive<u32>,
     message: &str,
 ) {
-    assert_eq!(outcome.status, Some(1), "{}; stderr:\n{}", outcome.describe_end(), outcome.stderr);
+    assert_eq!(
+        outcome.status,
+        Some(1),
+        "{}; stderr:\n{}",
+        outcome.describe_end(),
+        outcome.stderr
+    );
     let lines: Vec<&str> = outcome.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "exactly one stderr line expected, got:\n{}", outcome.stderr);
+    assert_eq!(
+        lines.len(),
+        1,
+        "exactly one stderr line expected, got:\n{}",
+        outcome.stderr
+    );
     let text = lines.first().copied().unwrap_or_default();
     let loc = runner::parse_error_line(text)
         .unwrap_or_else(|| panic!("not of the form `error: MESSAGE (FILE:LINE:COL)`: {text}"));
     assert!(runner::file_matches(&loc.file, file), "FILE should name {file}: {text}");
     assert_eq!(loc.line, line, "LINE: {text}");
-    assert!(columns.contains(&loc.column), "COL should be within {columns:?}: {text}");
+    assert!(
+        columns.contains(&loc.column),
+        "COL should be within {columns:?}: {text}"
+    );
     assert!(text.contains(message), "MESSAGE should contain `{message}`: {text}");
 }
 
@@ -105,7 +119,11 @@ fn param_value(value: &str) -> Outcome {
 fn p_reads_integer_and_float_literals() {
     assert_run(&param_value("10"), 0, "Integer [10]\n");
     assert_run(&param_value("1.5"), 0, "Float [1.5]\n");
-    assert_run(&param_value("123456789012345678901234567890"), 0, "Integer [123456789012345678901234567890]\n");
+    assert_run(
+        &param_value("123456789012345678901234567890"),
+        0,
+        "Integer [123456789012345678901234567890]\n",
+    );
 }
 
 #[test]
@@ -148,7 +166,11 @@ fn p_value_keeps_later_equals_signs() {
 #[test]
 fn p_several_parameters_and_required_ones() {
     let dir = tempdir();
-    write(dir.path(), "f.jf", "|host|\n|port = 22|\n|user = 'ops'|\nprint(host, port + 1, user)\n");
+    write(
+        dir.path(),
+        "f.jf",
+        "|host|\n|port = 22|\n|user = 'ops'|\nprint(host, port + 1, user)\n",
+    );
     assert_run(
         &run(dir.path(), &["f.jf", "-p", "host=db1", "-p", "port=2222"]),
         0,
@@ -166,7 +188,11 @@ fn missing_required_parameter_is_exit_2_listing_parameters() {
 #[test]
 fn undeclared_parameter_is_exit_2_listing_parameters() {
     let dir = tempdir();
-    write(dir.path(), "f.jf", "|first_param = 1|\n|second_param = 2|\nprint('ran')\n");
+    write(
+        dir.path(),
+        "f.jf",
+        "|first_param = 1|\n|second_param = 2|\nprint('ran')\n",
+    );
     let outcome = run(dir.path(), &["f.jf", "-p", "bogus_name=1"]);
     assert_usage_error(&outcome, &["first_param", "second_param"]);
 }
@@ -261,7 +287,11 @@ fn root_option_resolves_absolute_paths() {
     let dir = tempdir();
     write(dir.path(), "r/lib/add.jf", "|a|\n|b|\nreturn(a + b)\n");
     write(dir.path(), "r/cfg.toml", "type = \"Config\"\n\n[data]\nx = 40\n");
-    write(dir.path(), "r/app/main.jf", "[/lib/add: /cfg.data.x, 2] -> print($RESULT)\n");
+    write(
+        dir.path(),
+        "r/app/main.jf",
+        "[/lib/add: /cfg.data.x, 2] -> print($RESULT)\n",
+    );
     assert_run(&run(dir.path(), &["r/app/main.jf", "--root", "r"]), 0, "42\n");
 }
 
@@ -290,7 +320,11 @@ fn syntax_error_is_exit_2_and_nothing_runs() {
 fn runtime_error_is_one_stderr_line_with_location() {
     let dir = tempdir();
     let line = "    -> [x = 1 / z]";
-    write(dir.path(), "div.jf", &format!("print('before')\n-> [z = 0]\n{line}\n-> print(x)\n"));
+    write(
+        dir.path(),
+        "div.jf",
+        &format!("print('before')\n-> [z = 0]\n{line}\n-> print(x)\n"),
+    );
     let outcome = run(dir.path(), &["div.jf"]);
     assert_eq!(outcome.stdout, "before\n");
     let last_col = u32::try_from(line.chars().count()).unwrap_or(u32::MAX);
@@ -389,6 +423,13 @@ fn print_is_flushed_per_line() {
     let still_running = matches!(child.try_wait(), Ok(None));
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(first.ok().as_deref(), Some("early\n"), "the first line must arrive before the sleep ends");
-    assert!(still_running, "the flow should still be sleeping when its first line arrived");
+    assert_eq!(
+        first.ok().as_deref(),
+        Some("early\n"),
+        "the first line must arrive before the sleep ends"
+    );
+    assert!(
+        still_running,
+        "the flow should still be sleeping when its first line arrived"
+    );
 }
