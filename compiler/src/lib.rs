@@ -10,5 +10,6 @@ pub mod check;
 pub mod codegen;
 pub mod diagnostics;
 pub mod driver;
+pub mod format;
 pub mod resolve;
 pub mod syntax;
