@@ -41,6 +41,11 @@ fn nesting_beyond_500_is_e003_at_the_opening_token() {
     let blocks = format!("{}[x]{}", "{".repeat(499), "}".repeat(499));
     assert!(parse(&blocks).diagnostics.is_empty());
 
+    // A too-deep region is one error, even at job position.
+    let blocks = format!("{}[x]{} -> [y = 2 +]", "{".repeat(500), "}".repeat(500));
+    let codes: Vec<Code> = parse(&blocks).diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::E003, Code::E002]);
+
     let deep = format!("[x = {}1{}] -> [y = 2 +]", "(".repeat(501), ")".repeat(501));
     let parsed = parse(&deep);
     let codes: Vec<Code> = parsed.diagnostics.iter().map(|d| d.code).collect();

@@ -249,6 +249,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
         block_rec.clone(),
         call_job,
         control,
+        unreadable,
         bare,
     ))
     .labelled("a job")
