@@ -1,0 +1,423 @@
+//! Running one command over a connection (`language.md` 6.2, 4.4): the
+//! remote command line, stdin, pty, timeout, and the outcome.
+
+use super::config::SshSettings;
+use super::error::ConnectError;
+use super::pool::{Lease, SshPool};
+use crate::exec::split_words;
+use crate::functions::encoding;
+use jobflow_vm::effect::{CommandLine, CommandOutcome, Output, StdinData};
+use russh::{ChannelMsg, Sig};
+
+/// What a remote command left: exit status and raw output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawOutput {
+    /// Exit status (128 + signal number when killed by a signal).
+    pub status: i64,
+    /// Standard output bytes.
+    pub stdout: Vec<u8>,
+    /// Standard error bytes.
+    pub stderr: Vec<u8>,
+}
+
+/// Why a command could not run to its end.
+pub(crate) enum RunError {
+    /// The channel could not be opened: nothing ran, so a retry on a new
+    /// connection is safe.
+    NotStarted(String),
+    /// The connection broke while the command ran.
+    Broken(String),
+    /// `__timeout__` expired (the command was killed).
+    Timeout,
+}
+
+/// Quotes a word for a POSIX shell (unquoted when it is plainly safe).
+pub fn shell_quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The sudo prefix: `sudo -S -p ''` reading the password from stdin when
+/// one is known, else `sudo -n` (never prompts).
+fn sudo_prefix(settings: &SshSettings) -> &'static str {
+    if settings.credentials.password.is_some() {
+        "sudo -S -p '' "
+    } else {
+        "sudo -n "
+    }
+}
+
+/// The line the remote login shell runs for a command string: `cd DIR && `
+/// (DIR as written), then `[sudo] SHELL -c 'CMD'`, or the quoted words of
+/// CMD when `__use_shell__` is false.
+pub fn remote_command_line(settings: &SshSettings, command: &str) -> Result<String, String> {
+    let mut line = String::new();
+    if let Some(dir) = &settings.dir {
+        line.push_str("cd ");
+        line.push_str(dir);
+        line.push_str(" && ");
+    }
+    if settings.sudo {
+        line.push_str(sudo_prefix(settings));
+        if !settings.use_shell {
+            line.push_str("-- ");
+        }
+    }
+    if settings.use_shell {
+        line.push_str(&shell_quote(&settings.shell));
+        line.push_str(" -c ");
+        line.push_str(&shell_quote(command));
+    } else {
+        let words = split_words(command).map_err(|e| e.to_string())?;
+        if words.is_empty() {
+            return Err("empty command".to_string());
+        }
+        let quoted: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+        line.push_str(&quoted.join(" "));
+    }
+    Ok(line)
+}
+
+/// The standard input to send: the sudo password line first when sudo
+/// reads it, then the job's `<<` input encoded with `__encoding__`.
+fn stdin_bytes(settings: &SshSettings, stdin: Option<&StdinData>) -> Result<Vec<u8>, String> {
+    let mut input = Vec::new();
+    if settings.sudo {
+        if let Some(pw) = &settings.credentials.password {
+            input.extend_from_slice(pw.expose().as_bytes());
+            input.push(b'\n');
+        }
+    }
+    match stdin {
+        Some(StdinData::Bytes(b)) => input.extend_from_slice(b),
+        Some(StdinData::Text(t)) => {
+            let codec = encoding::lookup(&settings.encoding).map_err(|e| e.detail)?;
+            input.extend(codec.encode(t).map_err(|e| e.detail)?);
+        }
+        None => {}
+    }
+    Ok(input)
+}
+
+fn signal_number(sig: &Sig) -> i64 {
+    match sig {
+        Sig::HUP => 1,
+        Sig::INT => 2,
+        Sig::QUIT => 3,
+        Sig::ILL => 4,
+        Sig::ABRT => 6,
+        Sig::FPE => 8,
+        Sig::KILL => 9,
+        Sig::USR1 => 10,
+        Sig::SEGV => 11,
+        Sig::PIPE => 13,
+        Sig::ALRM => 14,
+        Sig::TERM => 15,
+        Sig::Custom(_) => 0,
+    }
+}
+
+/// Runs `line` on one leased connection.
+async fn run_on(lease: &Lease, settings: &SshSettings, line: &str, stdin: &[u8]) -> Result<RawOutput, RunError> {
+    let channel = lease
+        .conn
+        .handle
+        .channel_open_session()
+        .await
+        .map_err(|e| RunError::NotStarted(super::client::describe_russh_error(&e)))?;
+    let broken = |e: russh::Error| RunError::Broken(super::client::describe_russh_error(&e));
+    if settings.use_pty {
+        channel
+            .request_pty(false, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .map_err(broken)?;
+    }
+    channel.exec(true, line.as_bytes()).await.map_err(broken)?;
+    let (mut reader, writer) = channel.split();
+    let write = async {
+        if !stdin.is_empty() {
+            // The command may end without reading its input.
+            let _ = writer.data(stdin).await;
+        }
+        let _ = writer.eof().await;
+    };
+    let read = async {
+        let mut out = RawOutput {
+            status: -1,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        };
+        let mut status: Option<i64> = None;
+        let mut refused = false;
+        while let Some(msg) = reader.wait().await {
+            match msg {
+                ChannelMsg::Data { data } => out.stdout.extend_from_slice(&data),
+                ChannelMsg::ExtendedData { data, ext: 1 } => out.stderr.extend_from_slice(&data),
+                ChannelMsg::ExitStatus { exit_status } => status = Some(i64::from(exit_status)),
+                ChannelMsg::ExitSignal { signal_name, .. } => {
+                    status.get_or_insert(128 + signal_number(&signal_name));
+                }
+                ChannelMsg::Failure => refused = true,
+                ChannelMsg::Close => break,
+                _ => {}
+            }
+        }
+        match status {
+            Some(s) => {
+                out.status = s;
+                Ok(out)
+            }
+            None if refused => Err(RunError::Broken("the server refused to run the command".to_string())),
+            None => Err(RunError::Broken("the command ended without an exit status".to_string())),
+        }
+    };
+    let both = async {
+        let ((), result) = tokio::join!(write, read);
+        result
+    };
+    match settings.timeout {
+        None => both.await,
+        Some(limit) => match tokio::time::timeout(limit, both).await {
+            Ok(r) => r,
+            Err(_) => {
+                // Kill the command (OpenSSH 7.9+ honours the signal), then
+                // close the channel (which hangs up a pty's session).
+                let _ = writer.signal(Sig::KILL).await;
+                let _ = writer.close().await;
+                Err(RunError::Timeout)
+            }
+        },
+    }
+}
+
+/// Runs `line` with `stdin` on the connection for `settings`, replacing a
+/// dead cached connection once, transparently.
+pub(crate) async fn run_line(
+    pool: &SshPool,
+    settings: &SshSettings,
+    line: &str,
+    stdin: &[u8],
+) -> Result<RawOutput, ConnectError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let lease = pool.acquire(settings).await?;
+        let result = run_on(&lease, settings, line, stdin).await;
+        match result {
+            Ok(out) => {
+                pool.release(lease).await;
+                return Ok(out);
+            }
+            Err(RunError::NotStarted(reason)) => {
+                let fresh = lease.fresh;
+                pool.invalidate(settings, &lease.conn).await;
+                pool.release(lease).await;
+                if attempt >= 2 || fresh {
+                    return Err(ConnectError::Broken {
+                        host: settings.target.host.clone(),
+                        reason,
+                    });
+                }
+                tracing::debug!(%reason, "cached connection failed; logging in again");
+            }
+            Err(RunError::Broken(reason)) => {
+                pool.invalidate(settings, &lease.conn).await;
+                pool.release(lease).await;
+                return Err(ConnectError::Broken {
+                    host: settings.target.host.clone(),
+                    reason,
+                });
+            }
+            Err(RunError::Timeout) => {
+                pool.release(lease).await;
+                return Err(ConnectError::CommandTimeout {
+                    secs: settings.timeout.map(|t| t.as_secs_f64()).unwrap_or(0.0),
+                });
+            }
+        }
+    }
+}
+
+/// A failed job (`$STATUS` 1) with `message` in `$ERROR`.
+pub(crate) fn failed(message: String) -> CommandOutcome {
+    CommandOutcome::Completed {
+        status: 1,
+        stdout: Output::Text(String::new()),
+        stderr: Output::Text(message),
+    }
+}
+
+/// Removes every trailing `\n` and `\r\n` ([D2]).
+fn strip_newlines(mut s: String) -> String {
+    while s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    s
+}
+
+/// Turns raw output into the outcome the status variables take: decoded
+/// with `__encoding__` and trailing newlines removed, or raw.
+pub(crate) fn outcome(settings: &SshSettings, raw: RawOutput) -> CommandOutcome {
+    let codec = match encoding::lookup(&settings.encoding) {
+        Ok(c) => c,
+        Err(e) => return failed(e.detail),
+    };
+    let decode = |bytes: Vec<u8>, raw: bool| -> Result<Output, String> {
+        if raw {
+            return Ok(Output::Bytes(bytes));
+        }
+        codec
+            .decode(&bytes)
+            .map(|t| Output::Text(strip_newlines(t)))
+            .map_err(|e| e.detail)
+    };
+    match (decode(raw.stdout, settings.raw_stdout), decode(raw.stderr, settings.raw_stderr)) {
+        (Ok(stdout), Ok(stderr)) => CommandOutcome::Completed {
+            status: raw.status,
+            stdout,
+            stderr,
+        },
+        (Err(e), _) | (_, Err(e)) => failed(e),
+    }
+}
+
+/// Runs a command job (a command string or a local script file) on the
+/// remote host and reports it as `language.md` 6.1 says.
+pub(crate) async fn run_command(
+    pool: &SshPool,
+    settings: &SshSettings,
+    command: &CommandLine,
+    stdin: Option<&StdinData>,
+) -> CommandOutcome {
+    let input = match stdin_bytes(settings, stdin) {
+        Ok(i) => i,
+        Err(e) => return failed(e),
+    };
+    let result = match command {
+        CommandLine::Shell(cmd) => match remote_command_line(settings, cmd) {
+            Ok(line) => {
+                tracing::debug!(endpoint = %settings.target, "running a remote command");
+                run_line(pool, settings, &line, &input).await
+            }
+            Err(e) => return failed(e),
+        },
+        CommandLine::Script { path, args } => match run_script(pool, settings, path, args, &input).await {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        },
+    };
+    match result {
+        Ok(raw) => outcome(settings, raw),
+        Err(e) => CommandOutcome::ConnectionFailure { message: e.to_string() },
+    }
+}
+
+/// A ScriptJob on a remote host: the local script is copied to a remote
+/// temporary file (`mktemp`), run with its arguments, and removed.
+async fn run_script(
+    pool: &SshPool,
+    settings: &SshSettings,
+    path: &str,
+    args: &[String],
+    input: &[u8],
+) -> Result<Result<RawOutput, ConnectError>, String> {
+    let body = tokio::fs::read(path).await.map_err(|e| format!("{path}: {e}"))?;
+    let upload = "f=$(mktemp) && cat > \"$f\" && chmod 700 \"$f\" && printf %s \"$f\"";
+    let staged = match run_line(pool, settings, upload, &body).await {
+        Ok(out) if out.status == 0 => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(out) => {
+            return Err(format!(
+                "cannot copy the script to the host: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut line = String::new();
+    if let Some(dir) = &settings.dir {
+        line.push_str(&format!("cd {dir} && "));
+    }
+    if settings.sudo {
+        line.push_str(sudo_prefix(settings));
+    }
+    line.push_str(&shell_quote(&staged));
+    for a in args {
+        line.push(' ');
+        line.push_str(&shell_quote(a));
+    }
+    line = format!("{line}; jf_rc=$?; rm -f {}; exit $jf_rc", shell_quote(&staged));
+    Ok(run_line(pool, settings, &line, input).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("abc/d.e"), "abc/d.e");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+    }
+
+    #[test]
+    fn command_lines() {
+        let mut s = SshSettings::new("h", 22, "u");
+        assert_eq!(remote_command_line(&s, "echo $HOME").unwrap(), "/bin/bash -c 'echo $HOME'");
+        s.dir = Some("/var/log".into());
+        s.use_shell = false;
+        assert_eq!(
+            remote_command_line(&s, "echo 'a b' $HOME").unwrap(),
+            "cd /var/log && echo 'a b' '$HOME'"
+        );
+        s.dir = None;
+        s.sudo = true;
+        assert_eq!(remote_command_line(&s, "id -u").unwrap(), "sudo -n -- id -u");
+        s.use_shell = true;
+        s.credentials.password = Some(super::super::config::Secret::new("pw"));
+        assert_eq!(remote_command_line(&s, "id -u").unwrap(), "sudo -S -p '' /bin/bash -c 'id -u'");
+        assert_eq!(stdin_bytes(&s, Some(&StdinData::Text("x".into()))).unwrap(), b"pw\nx");
+    }
+
+    #[test]
+    fn outcomes_strip_and_decode() {
+        let mut s = SshSettings::new("h", 22, "u");
+        let raw = RawOutput {
+            status: 2,
+            stdout: b"a\r\n\n".to_vec(),
+            stderr: b"e\n".to_vec(),
+        };
+        assert_eq!(
+            outcome(&s, raw.clone()),
+            CommandOutcome::Completed {
+                status: 2,
+                stdout: Output::Text("a".into()),
+                stderr: Output::Text("e".into())
+            }
+        );
+        s.raw_stdout = true;
+        assert!(matches!(
+            outcome(&s, raw),
+            CommandOutcome::Completed { stdout: Output::Bytes(b), .. } if b == b"a\r\n\n"
+        ));
+        s.raw_stdout = false;
+        let bad = RawOutput {
+            status: 0,
+            stdout: vec![0xff, 0xfe, 0x41],
+            stderr: Vec::new(),
+        };
+        assert!(matches!(outcome(&s, bad), CommandOutcome::Completed { status: 1, .. }));
+    }
+}
