@@ -6,6 +6,7 @@
 //! it ends in a connection failure.
 
 mod local;
+pub mod ssh;
 mod words;
 
 pub use local::LocalExecutor;
