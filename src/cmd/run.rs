@@ -17,7 +17,7 @@ use jobflow_vm::effect::{Effect, EffectOutcome};
 use jobflow_vm::process::{EndKind, Process, StartError, Step};
 use jobflow_vm::Value;
 use loader::{object_path, DiskLoader};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -108,7 +108,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
-    let mut loader = DiskLoader::new(root, check);
+    let mut loader = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root)));
     loader.insert(&abspath, module);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -106,6 +106,9 @@ pub struct LinkedModule {
     pub(crate) imports: Vec<Option<NativeFn>>,
     /// Resolved callee module (index in the process) per call site.
     pub(crate) site_cache: RefCell<Vec<Option<u32>>>,
+    /// The Function value of each import, made once, so `[f = int]` then
+    /// `f == int` compares one value with itself.
+    pub(crate) builtin_fns: RefCell<Vec<Option<Value>>>,
 }
 
 impl LinkedModule {
@@ -114,6 +117,7 @@ impl LinkedModule {
         let consts = module.consts.values().map(const_value).collect();
         let imports = module.imports.values().map(|i| library.function(&i.name)).collect();
         let sites = vec![None; module.call_sites.len()];
+        let fns = vec![None; module.imports.len()];
         LinkedModule {
             abspath: abspath.to_string(),
             dir: parent_dir(abspath),
@@ -121,6 +125,7 @@ impl LinkedModule {
             consts,
             imports,
             site_cache: RefCell::new(sites),
+            builtin_fns: RefCell::new(fns),
         }
     }
 }

@@ -248,32 +248,41 @@ impl Gen<'_> {
         }
     }
 
+    /// A chain of binary operators, walked iteratively along its left
+    /// spine so `1+1+…+1` with 20 000 operands does not recurse per operator.
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
-        match op {
-            BinaryOp::And | BinaryOp::Or => {
-                self.expr(lhs);
-                let j = self.code.len();
-                self.emit(if op == BinaryOp::And {
-                    Instr::JumpIfFalseKeep(0)
-                } else {
-                    Instr::JumpIfTrueKeep(0)
-                });
-                self.expr(rhs);
-                let end = self.here();
-                self.patch(j, end);
-            }
-            _ => {
-                self.expr(lhs);
-                self.expr(rhs);
-                self.emit(match op {
-                    BinaryOp::Add => Instr::Add,
-                    BinaryOp::Sub => Instr::Sub,
-                    BinaryOp::Mul => Instr::Mul,
-                    BinaryOp::Div => Instr::Div,
-                    BinaryOp::Mod => Instr::Mod,
-                    BinaryOp::In => Instr::In,
-                    _ => Instr::NotIn,
-                });
+        let mut spine: Vec<(BinaryOp, &Expr)> = vec![(op, rhs)];
+        let mut left = lhs;
+        while let ExprKind::Binary { op, lhs, rhs, .. } = &left.kind {
+            spine.push((*op, rhs));
+            left = lhs;
+        }
+        self.expr(left);
+        for (op, rhs) in spine.into_iter().rev() {
+            match op {
+                BinaryOp::And | BinaryOp::Or => {
+                    let j = self.code.len();
+                    self.emit(if op == BinaryOp::And {
+                        Instr::JumpIfFalseKeep(0)
+                    } else {
+                        Instr::JumpIfTrueKeep(0)
+                    });
+                    self.expr(rhs);
+                    let end = self.here();
+                    self.patch(j, end);
+                }
+                _ => {
+                    self.expr(rhs);
+                    self.emit(match op {
+                        BinaryOp::Add => Instr::Add,
+                        BinaryOp::Sub => Instr::Sub,
+                        BinaryOp::Mul => Instr::Mul,
+                        BinaryOp::Div => Instr::Div,
+                        BinaryOp::Mod => Instr::Mod,
+                        BinaryOp::In => Instr::In,
+                        _ => Instr::NotIn,
+                    });
+                }
             }
         }
     }

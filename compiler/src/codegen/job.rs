@@ -19,7 +19,19 @@ fn connector(k: ConnectorKind) -> Connector {
 }
 
 /// Whether `e` mentions the name `name` (as a variable or a placeholder).
+/// Operator chains are walked iteratively along their left spine.
 fn mentions(e: &Expr, name: &str) -> bool {
+    let mut cur = e;
+    while let ExprKind::Binary { lhs, rhs, .. } = &cur.kind {
+        if mentions(rhs, name) {
+            return true;
+        }
+        cur = lhs;
+    }
+    mentions_one(cur, name)
+}
+
+fn mentions_one(e: &Expr, name: &str) -> bool {
     match &e.kind {
         ExprKind::Name(n) => n == name,
         ExprKind::Special(_) | ExprKind::Path(_) | ExprKind::Error => false,

@@ -35,11 +35,40 @@ fn strip_newlines(mut s: String) -> String {
     s
 }
 
+/// Command strings longer than this go to the shell through a script file:
+/// one argument may not exceed 128 KiB on Linux, and there is no size limit
+/// on commands (A29).
+const MAX_INLINE_COMMAND: usize = 64 * 1024;
+
+/// A temporary script file, removed when dropped.
+struct ScriptFile(std::path::PathBuf);
+
+impl Drop for ScriptFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn script_file(cmd: &str) -> Result<ScriptFile, String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("jobflow-cmd-{}-{n}.sh", std::process::id()));
+    std::fs::write(&path, cmd).map_err(|e| format!("cannot write the command to {}: {e}", path.display()))?;
+    Ok(ScriptFile(path))
+}
+
 impl LocalExecutor {
-    fn command(&self, request: &CommandRequest) -> Result<Command, String> {
+    fn command(&self, request: &CommandRequest, script: &mut Option<ScriptFile>) -> Result<Command, String> {
         let s = &request.settings;
         let shell = s.shell.clone().unwrap_or_else(|| "/bin/bash".to_string());
         let mut argv: Vec<String> = match &request.command {
+            CommandLine::Shell(cmd) if s.use_shell && cmd.len() > MAX_INLINE_COMMAND => {
+                let file = script_file(cmd)?;
+                let v = vec![shell, file.0.to_string_lossy().into_owned()];
+                *script = Some(file);
+                v
+            }
             CommandLine::Shell(cmd) if s.use_shell => vec![shell, "-c".to_string(), cmd.clone()],
             CommandLine::Shell(cmd) => split_words(cmd).map_err(|e| e.to_string())?,
             CommandLine::Script { path, args } => {
@@ -123,7 +152,8 @@ impl Executor for LocalExecutor {
             },
             None => {}
         }
-        let mut cmd = match self.command(request) {
+        let mut script = None;
+        let mut cmd = match self.command(request, &mut script) {
             Ok(c) => c,
             Err(e) => return failed(e),
         };

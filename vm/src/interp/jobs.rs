@@ -318,6 +318,9 @@ impl Process {
                 bind_builtin("suspend", &[], args)?;
                 Ok(Flow::Exit(Exit::Suspended(Pending::Wake, Effect::Suspend)))
             }
+            JobBuiltin::Reboot if settings_of(&self.effective_ctl(lm)[..]).host.is_none() => {
+                Err(Abnormal::new("reboot: no remote host"))
+            }
             JobBuiltin::Urlopen
             | JobBuiltin::Mailto
             | JobBuiltin::Download

@@ -65,7 +65,10 @@ impl Process {
             macro_rules! flow {
                 ($e:expr) => {{
                     save_pc!();
-                    match $e {
+                    let r = $e;
+                    // Block bindings of control variables apply to one job only.
+                    self.ctl_override = None;
+                    match r {
                         Ok(Flow::Next) => {
                             // Helpers may have moved on (a resumed jump); reload pc.
                             if let Some(f) = self.frames.last() {
@@ -112,8 +115,19 @@ impl Process {
                         if lm.imports.get(i.index()).copied().flatten().is_none() {
                             fail!(Abnormal::new(format!("name '{name}' is not defined")));
                         }
-                        self.stack
-                            .push(Value::Function(std::rc::Rc::new(value::Function::Builtin(name))));
+                        // One Function value per import, so `[f = int]` then `f == int` holds.
+                        let mut fns = lm.builtin_fns.borrow_mut();
+                        let v = match fns.get_mut(i.index()) {
+                            Some(Some(v)) => v.clone(),
+                            Some(slot) => {
+                                let v = Value::Function(std::rc::Rc::new(value::Function::Builtin(name)));
+                                *slot = Some(v.clone());
+                                v
+                            }
+                            None => Value::Function(std::rc::Rc::new(value::Function::Builtin(name))),
+                        };
+                        drop(fns);
+                        self.stack.push(v);
                     }
                     Instr::LoadLocal(s) => match self.slots.get(sb + s.index()) {
                         Some(Some(v)) => self.stack.push(v.clone()),

@@ -124,10 +124,7 @@ impl Connection {
 
     /// Says goodbye (best effort).
     pub(crate) async fn disconnect(&self) {
-        let _ = self
-            .handle
-            .disconnect(russh::Disconnect::ByApplication, "", "en")
-            .await;
+        let _ = self.handle.disconnect(russh::Disconnect::ByApplication, "", "en").await;
         for j in self._jumps.iter().rev() {
             let _ = j.disconnect(russh::Disconnect::ByApplication, "", "en").await;
         }

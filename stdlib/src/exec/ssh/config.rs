@@ -179,11 +179,7 @@ impl SshSettings {
                 .filter(|p| *p != 0)
                 .ok_or(SettingsError::InvalidPort(p))?,
         };
-        let user = s
-            .user
-            .clone()
-            .filter(|u| !u.is_empty())
-            .unwrap_or_else(current_user);
+        let user = s.user.clone().filter(|u| !u.is_empty()).unwrap_or_else(current_user);
         let timeout = match s.timeout {
             None => None,
             Some(t) if t == 0.0 => None,

@@ -281,7 +281,10 @@ pub(crate) fn outcome(settings: &SshSettings, raw: RawOutput) -> CommandOutcome 
             .map(|t| Output::Text(strip_newlines(t)))
             .map_err(|e| e.detail)
     };
-    match (decode(raw.stdout, settings.raw_stdout), decode(raw.stderr, settings.raw_stderr)) {
+    match (
+        decode(raw.stdout, settings.raw_stdout),
+        decode(raw.stderr, settings.raw_stderr),
+    ) {
         (Ok(stdout), Ok(stderr)) => CommandOutcome::Completed {
             status: raw.status,
             stdout,
@@ -375,7 +378,10 @@ mod tests {
     #[test]
     fn command_lines() {
         let mut s = SshSettings::new("h", 22, "u");
-        assert_eq!(remote_command_line(&s, "echo $HOME").unwrap(), "/bin/bash -c 'echo $HOME'");
+        assert_eq!(
+            remote_command_line(&s, "echo $HOME").unwrap(),
+            "/bin/bash -c 'echo $HOME'"
+        );
         s.dir = Some("/var/log".into());
         s.use_shell = false;
         assert_eq!(
@@ -387,7 +393,10 @@ mod tests {
         assert_eq!(remote_command_line(&s, "id -u").unwrap(), "sudo -n -- id -u");
         s.use_shell = true;
         s.credentials.password = Some(super::super::config::Secret::new("pw"));
-        assert_eq!(remote_command_line(&s, "id -u").unwrap(), "sudo -S -p '' /bin/bash -c 'id -u'");
+        assert_eq!(
+            remote_command_line(&s, "id -u").unwrap(),
+            "sudo -S -p '' /bin/bash -c 'id -u'"
+        );
         assert_eq!(stdin_bytes(&s, Some(&StdinData::Text("x".into()))).unwrap(), b"pw\nx");
     }
 

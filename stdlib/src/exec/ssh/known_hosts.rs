@@ -218,7 +218,10 @@ pub fn learn(path: &Path, host: &str, port: u16, key: &PublicKey) -> std::io::Re
     // Drop the comment: the line then reads `name type base64`.
     let mut parts = openssh.split_whitespace();
     let (Some(kind), Some(b64)) = (parts.next(), parts.next()) else {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "unexpected public key format"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "unexpected public key format",
+        ));
     };
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     let mut line = String::new();
@@ -272,7 +275,10 @@ mod tests {
         assert!(text.starts_with("[h]:2222 ssh-ed25519 "), "{text}");
         assert_eq!(check(&path, "h", 2222, &key(ED)).unwrap(), Verdict::Known);
         assert_eq!(check(&path, "h", 22, &key(ED)).unwrap(), Verdict::Unknown);
-        assert_eq!(check(&path, "h", 2222, &key(ED2)).unwrap(), Verdict::Changed { line: 1 });
+        assert_eq!(
+            check(&path, "h", 2222, &key(ED2)).unwrap(),
+            Verdict::Changed { line: 1 }
+        );
         assert_eq!(recorded_algorithms(&path, "h", 2222), vec![Algorithm::Ed25519]);
     }
 
@@ -280,7 +286,11 @@ mod tests {
     fn revoked_and_junk_lines() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("known_hosts");
-        std::fs::write(&path, format!("# comment\ngarbage line here\n@revoked * {ED}\nh {ED}\n")).unwrap();
+        std::fs::write(
+            &path,
+            format!("# comment\ngarbage line here\n@revoked * {ED}\nh {ED}\n"),
+        )
+        .unwrap();
         assert_eq!(check(&path, "h", 22, &key(ED)).unwrap(), Verdict::Revoked);
         assert_eq!(check(&path, "h", 22, &key(ED2)).unwrap(), Verdict::Changed { line: 4 });
     }

@@ -22,8 +22,9 @@ pub(crate) async fn reboot(pool: &SshPool, settings: &SshSettings, wait: Duratio
     cmd_settings.sudo = true;
     cmd_settings.use_shell = true;
     cmd_settings.use_pty = false;
-    let line = super::exec::remote_command_line(&cmd_settings, "(sleep 1; reboot || shutdown -r now) >/dev/null 2>&1 &")
-        .map_err(RebootError::SudoRefused)?;
+    let line =
+        super::exec::remote_command_line(&cmd_settings, "(sleep 1; reboot || shutdown -r now) >/dev/null 2>&1 &")
+            .map_err(RebootError::SudoRefused)?;
     // sudo must accept before the command goes to the background; check it first.
     let check = super::exec::remote_command_line(&cmd_settings, "true").map_err(RebootError::SudoRefused)?;
     let mut input = Vec::new();
@@ -39,7 +40,9 @@ pub(crate) async fn reboot(pool: &SshPool, settings: &SshSettings, wait: Duratio
     }
     match run_line(pool, &cmd_settings, &line, &input).await {
         Ok(out) if out.status != 0 => {
-            return Err(RebootError::SudoRefused(String::from_utf8_lossy(&out.stderr).trim().to_string()))
+            return Err(RebootError::SudoRefused(
+                String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            ))
         }
         // The connection may drop as the host goes down.
         Ok(_) | Err(ConnectError::Broken { .. }) => {}

@@ -107,7 +107,10 @@ pub(crate) async fn put(
         }
         let mut copied = Vec::new();
         for src in &sources {
-            let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = src
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let target = if into_dir {
                 format!("{}/{}", dest.trim_end_matches('/'), name)
             } else {

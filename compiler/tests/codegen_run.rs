@@ -1,0 +1,346 @@
+//! Code generation and the interpreter together: small flows compiled from
+//! source and run on the VM with a fake command executor, checking output,
+//! status variables and the shape of the generated code.
+
+use jobflow_compiler::codegen::generate;
+use jobflow_compiler::syntax::parse;
+use jobflow_vm::bytecode::{Instr, Module};
+use jobflow_vm::context::{FlowLoader, LoadError, ObjectKind, RunContext};
+use jobflow_vm::effect::{CommandLine, CommandOutcome, Effect, EffectOutcome, Output};
+use jobflow_vm::native::{CallArgs, Library, NativeContext, NativeError};
+use jobflow_vm::process::{EndKind, Outcome, Process, Step};
+use jobflow_vm::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+fn compile(src: &str) -> Module {
+    let parsed = parse(src);
+    assert!(
+        parsed.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        parsed.diagnostics
+    );
+    generate(&parsed.program, src, "t.jf").expect("codegen")
+}
+
+/// Flows by absolute path, compiled on demand.
+struct Flows(HashMap<String, String>);
+
+impl FlowLoader for Flows {
+    fn kind(&mut self, abspath: &str) -> Option<ObjectKind> {
+        self.0.contains_key(abspath).then_some(ObjectKind::Jobflow)
+    }
+
+    fn load(&mut self, abspath: &str) -> Result<Rc<Module>, LoadError> {
+        match self.0.get(abspath) {
+            Some(src) => Ok(Rc::new(compile(src))),
+            None => Err(LoadError::NotFound {
+                path: abspath.to_string(),
+            }),
+        }
+    }
+}
+
+fn string_fn(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Value, NativeError> {
+    Ok(Value::str(
+        args.positional.first().map(|v| v.to_str_form()).unwrap_or_default(),
+    ))
+}
+
+fn int_fn(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Value, NativeError> {
+    let s = args.positional.first().map(|v| v.to_str_form()).unwrap_or_default();
+    s.trim()
+        .parse::<i64>()
+        .map(Value::Int)
+        .map_err(|_| NativeError::new(format!("invalid literal for int(): '{s}'")))
+}
+
+fn library() -> Library {
+    let mut lib = Library::new();
+    lib.add_function("string", string_fn);
+    lib.add_function("int", int_fn);
+    lib
+}
+
+/// Runs `main` (with `others` as callable flows), answering each command
+/// with `answer`. Returns stdout, the outcome and the commands seen.
+fn run_with(
+    main: &str,
+    others: &[(&str, &str)],
+    answer: &dyn Fn(&str) -> CommandOutcome,
+) -> (String, Outcome, Vec<String>) {
+    let module = Rc::new(compile(main));
+    let lib = library();
+    let env = Value::dict_from_pairs(Vec::new()).unwrap();
+    let mut p = Process::new(1, "/main", module, &lib, Vec::new(), env).expect("start");
+    let mut loader = Flows(others.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+    let mut out: Vec<u8> = Vec::new();
+    let mut commands = Vec::new();
+    loop {
+        let mut ctx = RunContext {
+            library: &lib,
+            loader: &mut loader,
+            objects: None,
+            output: &mut out,
+        };
+        match p.run(&mut ctx, Some(1000)) {
+            Step::Finished(o) => return (String::from_utf8(out).unwrap(), o, commands),
+            Step::Suspended(Effect::RunCommand(r)) => {
+                let CommandLine::Shell(cmd) = &r.command else {
+                    panic!("script")
+                };
+                commands.push(cmd.clone());
+                p.resume(EffectOutcome::Command(answer(cmd)));
+            }
+            Step::Suspended(_) => p.resume(EffectOutcome::Done),
+            Step::OutOfBudget => {}
+        }
+    }
+}
+
+fn ok(stdout: &str) -> CommandOutcome {
+    CommandOutcome::Completed {
+        status: 0,
+        stdout: Output::Text(stdout.to_string()),
+        stderr: Output::Text(String::new()),
+    }
+}
+
+fn run(main: &str) -> (String, Outcome) {
+    let (o, r, _) = run_with(main, &[], &|_| ok(""));
+    (o, r)
+}
+
+fn aborted(o: &Outcome) -> Option<(&str, u32, u32)> {
+    match &o.end {
+        EndKind::Aborted(e) => Some((e.message.as_str(), e.line, e.column)),
+        _ => None,
+    }
+}
+
+#[test]
+fn assignments_expressions_and_print() {
+    let (out, o) = run("[x = 1 + 2 * 3, s = 'a' + 'b'] -> print(x, s, 7 / 2, -7 % 3, 1 < 2 <= 2, 'x' in ['x'])");
+    assert_eq!(out, "7 ab 3.5 2 true true\n");
+    assert_eq!(o.end, EndKind::Normal);
+    assert_eq!(o.status, 0);
+}
+
+#[test]
+fn interpolation_resolves_at_compile_time() {
+    let (out, _) = run("[n = 3] -> print('n=$n ${n}x $$ $HOME $missing')");
+    assert_eq!(out, "n=3 3x $ $HOME $missing\n");
+}
+
+#[test]
+fn while_loop_and_in_place_append() {
+    let (out, _) = run("[x = 0, s = 0, t = ''] -> { while x < 10 | [s = s + x % 7] -> [t = t + string(x)] -> [x = x + 1] } -> print(s, t)");
+    assert_eq!(out, "24 0123456789\n");
+}
+
+#[test]
+fn for_over_integer_array_dict_and_string() {
+    let (out, _) = run(
+        "[r = []] -> { for i in 3 | [] } => { for c in 'ab' | print(c) } -> { for k in {a = 1, b = 2} | print(k) } -> { for v in [5, 6] | print(v) }",
+    );
+    assert_eq!(out, "a\nb\na\nb\n5\n6\n");
+}
+
+#[test]
+fn break_and_continue() {
+    let (out, _) =
+        run("{ for i in 10 | { if i == 2 | continue } -> { if i == 4 | break } -> print(i) } -> print($STATUS)");
+    assert_eq!(out, "0\n1\n3\n0\n");
+}
+
+#[test]
+fn if_elif_else_and_case() {
+    let (out, _) = run(
+        "[x = 5] -> { if x < 3 | then: print('small') elif x < 10: print('mid') else: print('big') } -> { case 'abc' | 'x*': print('x') 'a*', 'z': print('a') else: print('none') } -> { case 'q' | 'a': print('a') } => print($STATUS)",
+    );
+    assert_eq!(out, "mid\na\n1\n");
+}
+
+#[test]
+fn block_scope_hides_and_jobflow_scope_is_created() {
+    let (out, _) = run("{ x = 'outer' | { x = 'inner' | [x = 'changed'] -> [z = 1] } -> print(x) } -> print(z)");
+    assert_eq!(out, "outer\n1\n");
+}
+
+#[test]
+fn and_or_short_circuit() {
+    let (out, _) = run("[d = {}] -> print(false and d.missing, true or d.missing, 0 or 'y', 1 and 2)");
+    assert_eq!(out, "false true y 2\n");
+}
+
+#[test]
+fn runtime_error_has_the_job_position() {
+    let (_, o) = run("[d = {'host': 1}] ->\n  [x = d['hots']]");
+    assert_eq!(aborted(&o), Some(("key 'hots' not in dictionary", 2, 3)));
+    assert_eq!(o.status, 1);
+}
+
+#[test]
+fn try_catches_and_sets_debug() {
+    let (out, o) = run("{ try | [x = 1 / 0] -> print('not reached') } => print($STATUS, $ERROR, $DEBUG.line)");
+    assert_eq!(out, "1 division by zero 1\n");
+    assert_eq!(o.end, EndKind::Normal);
+}
+
+#[test]
+fn abort_and_assert() {
+    let (_, o) = run("abort('boom')");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("boom"));
+    let (_, o) = run("assert(1 == 2, 'math')");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("assertion failure: math"));
+}
+
+#[test]
+fn exit_is_not_caught_by_try() {
+    let (out, o) = run("{ try | exit(3) } -> print('no')");
+    assert_eq!(out, "");
+    assert_eq!((o.end, o.status), (EndKind::Exit, 3));
+}
+
+#[test]
+fn commands_suspend_and_resume_with_status_variables() {
+    let (out, o, cmds) = run_with(
+        "['echo hi'] -> print($RESULT, $STATUS) -> ['false'] => print($STATUS, $ERROR) -> ['false'] -> print('no')",
+        &[],
+        &|c| match c {
+            "false" => CommandOutcome::Completed {
+                status: 1,
+                stdout: Output::Text(String::new()),
+                stderr: Output::Text("bad".into()),
+            },
+            _ => ok("hi"),
+        },
+    );
+    assert_eq!(out, "hi 0\n1 bad\n");
+    assert_eq!(cmds, vec!["echo hi", "false", "false"]);
+    assert_eq!(aborted(&o).map(|a| a.0), Some("bad"));
+}
+
+#[test]
+fn connection_failures_follow_the_connector_table() {
+    let fail = |_: &str| CommandOutcome::ConnectionFailure {
+        message: "no route".into(),
+    };
+    let (out, o, _) = run_with("['x'] ->> print($STATUS, $ERROR) -> ['x'] => print('no')", &[], &fail);
+    assert_eq!(out, "-1 no route\n");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("no route"));
+}
+
+#[test]
+fn block_bindings_of_control_variables_reach_commands() {
+    let module = Rc::new(compile("{ __host__ = 'db1' | ['uptime'] } -> ['ls']"));
+    let lib = library();
+    let mut p = Process::new(1, "/m", module, &lib, Vec::new(), Value::Null).unwrap();
+    let mut loader = Flows(HashMap::new());
+    let mut out = Vec::new();
+    let mut hosts = Vec::new();
+    loop {
+        let mut ctx = RunContext {
+            library: &lib,
+            loader: &mut loader,
+            objects: None,
+            output: &mut out,
+        };
+        match p.run(&mut ctx, None) {
+            Step::Suspended(Effect::RunCommand(r)) => {
+                hosts.push(r.settings.host.clone());
+                p.resume(EffectOutcome::Command(ok("")));
+            }
+            Step::Finished(_) => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(hosts, vec![Some("db1".to_string()), None]);
+}
+
+#[test]
+fn sub_flow_calls_bind_parameters_and_return() {
+    let fib = "|n|\n{ if n < 2 | then: [result = n] else: [./fib: n = n - 1] -> [a = $RESULT] -> [./fib: n = n - 2] -> [b = $RESULT] -> [result = a + b] } -> return(result)";
+    let (out, o, _) = run_with("[./fib: n = 15] -> print($RESULT)", &[("/fib", fib)], &|_| ok(""));
+    assert_eq!(out, "610\n");
+    assert_eq!(o.end, EndKind::Normal);
+}
+
+#[test]
+fn sub_flow_parameter_errors_and_defaults() {
+    let callee = "|a| |b = a * 2| print(a, b)";
+    let flows = [("/sub", callee)];
+    let (out, _, _) = run_with("[./sub: 1] -> [./sub: 1, 5] -> [./sub: b = 3, a = 2]", &flows, &|_| {
+        ok("")
+    });
+    assert_eq!(out, "1 2\n1 5\n2 3\n");
+    let (_, o, _) = run_with("[./sub: c = 1]", &flows, &|_| ok(""));
+    assert!(aborted(&o).unwrap().0.contains("unknown parameter 'c'"));
+    let (_, o, _) = run_with("[./sub: 1, 2, 3]", &flows, &|_| ok(""));
+    assert!(aborted(&o).unwrap().0.contains("too many positional arguments"));
+    let (_, o, _) = run_with("[./sub]", &flows, &|_| ok(""));
+    assert!(aborted(&o).unwrap().0.contains("missing required parameter 'a'"));
+}
+
+#[test]
+fn deep_recursion_is_a_runtime_error_not_a_crash() {
+    let (_, o, _) = run_with("[./r]", &[("/r", "[./r]")], &|_| ok(""));
+    assert!(aborted(&o).unwrap().0.contains("maximum call depth"));
+}
+
+#[test]
+fn self_restarts_in_constant_memory() {
+    let (out, o) = run(
+        "|k = 7| { if $RESULT == '' | then: [r = 0] else: [r = $RESULT] } -> { if r < 20000 | int(string(r + 1)) -> self() } -> print(r, k)",
+    );
+    assert_eq!(out, "20000 7\n");
+    assert_eq!(o.end, EndKind::Normal);
+}
+
+#[test]
+fn builtin_function_as_a_job_sets_status() {
+    let (out, _) = run("int('x') => print($STATUS, $ERROR) -> int('12') -> print($RESULT)");
+    assert_eq!(out, "1 'int' failed: invalid literal for int(): 'x'\n12\n");
+    let (_, o) = run("[n = int('x')]");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("invalid literal for int(): 'x'"));
+}
+
+#[test]
+fn unavailable_features_are_clear_runtime_errors() {
+    let (_, o) = run("{ fork | print(1) }");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("fork: not available in this build"));
+    let (_, o) = run("urlopen('http://x')");
+    assert_eq!(
+        aborted(&o).map(|a| a.0),
+        Some("'urlopen' failed: not available in this build")
+    );
+}
+
+#[test]
+fn update_jobs_store_into_containers() {
+    let (out, _) = run(
+        "[a = [1, 2], d = {}] -> [9 >> a[0]] -> [3 >> d.x] -> [4 >> d['y']] -> [b = a] -> [7 >> b[1]] -> print(a, d)",
+    );
+    assert_eq!(out, "[9, 7] {'x': 3, 'y': 4}\n");
+}
+
+#[test]
+fn hot_loop_compiles_to_fused_instructions() {
+    let m = compile("[x = 0, s = 0] -> { while x < 30000000 | [s = s + x % 7] -> [x = x + 1] } -> print(s)");
+    let code = &m.funcs[m.entry].code;
+    assert!(code.iter().any(|i| matches!(i, Instr::JumpUnlessLt(_))));
+    assert!(code.iter().any(|i| matches!(i, Instr::AppendLocal { count: 1, .. })));
+    assert!(code.iter().any(|i| matches!(i, Instr::IncLocal { by: 1, .. })));
+    assert!(!code.iter().any(|i| matches!(i, Instr::Connector(_))), "{code:?}");
+}
+
+#[test]
+fn constants_are_not_duplicated() {
+    let m = compile("print('a', 'a', 1.5, 1.5, 'a')");
+    let strs = m
+        .consts
+        .values()
+        .filter(|c| matches!(c, jobflow_vm::bytecode::Const::Str(s) if s == "a"))
+        .count();
+    assert_eq!(strs, 1);
+}
