@@ -215,6 +215,19 @@ impl Process {
         job: JobBuiltin,
         spec: ArgSpecId,
     ) -> Result<Flow, Abnormal> {
+        if job == JobBuiltin::Return {
+            // The common `return(result)` / `return(result, status)` without
+            // keywords: straight off the stack, no allocation (sub-flow calls
+            // are the hot path of recursive flows).
+            if let Some(n) = lm.module.arg_specs.get(spec).and_then(|s| {
+                (s.keywords.is_empty() && !s.star && !s.double_star && s.positional <= 3).then_some(s.positional)
+            }) {
+                let error = if n >= 3 { self.pop() } else { self.empty.clone() };
+                let status = if n >= 2 { status_of(Some(self.pop()))? } else { 0 };
+                let result = if n >= 1 { self.pop() } else { self.empty.clone() };
+                return Ok(self.return_from_frame(status, result, error));
+            }
+        }
         let args = self.take_args(lm, spec)?;
         match job {
             JobBuiltin::Print => {
