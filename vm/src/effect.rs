@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub enum Effect {
     /// Run a command (or script) with these settings; resume with
     /// [`EffectOutcome::Command`].
-    RunCommand(CommandRequest),
+    RunCommand(Box<CommandRequest>),
     /// Wait until this instant (UTC, as a Unix timestamp in nanoseconds);
     /// resume with [`EffectOutcome::Done`].
     Sleep {

@@ -174,11 +174,11 @@ impl Process {
             other => StdinData::Text(other.to_str_form()),
         });
         tracing::debug!(pid = self.pid, command = ?command, "command job");
-        let effect = Effect::RunCommand(CommandRequest {
+        let effect = Effect::RunCommand(Box::new(CommandRequest {
             command,
             stdin,
             settings,
-        });
+        }));
         Ok(Flow::Exit(Exit::Suspended(Pending::Command, effect)))
     }
 
