@@ -16,6 +16,8 @@ pub mod walk;
 pub mod workspace;
 
 pub use server::Backend;
+/// The LSP types the features return (`tower-lsp-server`'s `ls_types`).
+pub use tower_lsp_server::ls_types;
 pub use workspace::Workspace;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -468,10 +468,10 @@ fn assigned_values<'a>(program: &'a Program, spans: &HashSet<Span>) -> Vec<Optio
                         self.out.push(Some(&bd.value));
                     }
                 }
-                BlockKind::For { var, .. } | BlockKind::Pfor { var, .. } | BlockKind::Session { var, .. } => {
-                    if self.spans.contains(&var.span) {
-                        self.out.push(None);
-                    }
+                BlockKind::For { var, .. } | BlockKind::Pfor { var, .. } | BlockKind::Session { var, .. }
+                    if self.spans.contains(&var.span) =>
+                {
+                    self.out.push(None);
                 }
                 _ => {}
             }

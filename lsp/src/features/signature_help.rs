@@ -105,21 +105,27 @@ fn make(head: &str, params: &[Shown], tail: &str, doc: String, call: &CallContex
         Some(k) => params.iter().position(|p| &p.name == k),
         None if call.after_keyword => None,
         None => {
-            let positional: Vec<usize> = (0..params.len()).filter(|&i| params[i].positional).collect();
+            let positional: Vec<usize> = params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.positional)
+                .map(|(i, _)| i)
+                .collect();
             positional.get(call.active).copied().or_else(|| {
                 // Past the last positional parameter: `*args` takes the rest.
-                positional.last().copied().filter(|&i| params[i].var_args)
+                positional
+                    .last()
+                    .copied()
+                    .filter(|&i| params.get(i).is_some_and(|p| p.var_args))
             })
         }
     };
     SignatureInformation {
         label,
-        documentation: (!doc.is_empty()).then(|| {
-            Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: doc,
-            })
-        }),
+        documentation: (!doc.is_empty()).then_some(Documentation::MarkupContent(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: doc,
+        })),
         parameters: Some(infos),
         active_parameter: active.and_then(|i| u32::try_from(i).ok()),
     }
