@@ -83,7 +83,10 @@ async fn a_changed_host_key_is_refused() {
     let sshd2 = crate::require!(Sshd::start_on(Some(port), Some(&other)));
     let message = connection_failure(run(&pool_with(&kh), &settings(&sshd2), "true").await);
     assert!(message.starts_with("host key verification failed"), "{message}");
-    assert!(message.contains(&format!("[127.0.0.1]:{port} has changed")), "{message}");
+    assert!(
+        message.contains(&format!("[127.0.0.1]:{port} has changed")),
+        "{message}"
+    );
     assert!(message.contains("line 1"), "{message}");
 }
 
@@ -92,11 +95,19 @@ async fn hashed_known_hosts_entries_match() {
     let sshd = crate::require!(Sshd::start());
     let kh = sshd.dir().join("known_hosts");
     std::fs::write(&kh, format!("[127.0.0.1]:{} {}\n", sshd.port, sshd.host_public_key)).unwrap();
-    let st = Command::new("ssh-keygen").arg("-H").arg("-f").arg(&kh).output().unwrap();
+    let st = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(&kh)
+        .output()
+        .unwrap();
     assert!(st.status.success());
     let hashed = std::fs::read_to_string(&kh).unwrap();
     assert!(hashed.starts_with("|1|"), "{hashed}");
-    assert_eq!(stdout(run(&pool_with(&kh), &settings(&sshd), "echo ok").await), (0, "ok".into()));
+    assert_eq!(
+        stdout(run(&pool_with(&kh), &settings(&sshd), "echo ok").await),
+        (0, "ok".into())
+    );
     assert_eq!(std::fs::read_to_string(&kh).unwrap(), hashed, "nothing new recorded");
 }
 
@@ -132,7 +143,10 @@ async fn encrypted_keys_use_the_passphrase_or_the_password() {
     s.credentials.keyfile = Some(key);
 
     let message = connection_failure(run(&pool, &s, "true").await);
-    assert!(message.contains("is encrypted and no passphrase was given"), "{message}");
+    assert!(
+        message.contains("is encrypted and no passphrase was given"),
+        "{message}"
+    );
 
     s.credentials.passphrase = Some(Secret::new("wrong one"));
     let message = connection_failure(run(&pool, &s, "true").await);

@@ -75,11 +75,16 @@ async fn stdin_dir_and_no_shell() {
     let pool = pool(&sshd);
     let mut s = settings(&sshd);
     let stdin = StdinData::Text("line one\nline two\n".into());
-    let out = pool.run_with(&s, &CommandLine::Shell("wc -l".into()), Some(&stdin)).await;
+    let out = pool
+        .run_with(&s, &CommandLine::Shell("wc -l".into()), Some(&stdin))
+        .await;
     assert_eq!(out, text(0, "2", ""));
 
     s.dir = Some(sshd.dir().display().to_string());
-    assert_eq!(run(&pool, &s, "pwd").await, text(0, &sshd.dir().display().to_string(), ""));
+    assert_eq!(
+        run(&pool, &s, "pwd").await,
+        text(0, &sshd.dir().display().to_string(), "")
+    );
 
     s.dir = None;
     s.use_shell = false;
@@ -132,7 +137,7 @@ async fn timeout_kills_the_command_and_is_a_connection_failure() {
         other => panic!("{other:?}"),
     }
     tokio::time::sleep(Duration::from_millis(2300)).await;
-    assert!(!marker.exists(), "the command was not killed");
+    assert!(!marker.exists(), "the command was not killed: {}", sshd.log_text());
     // The connection still serves the next command.
     s.timeout = None;
     assert_eq!(run(&pool, &s, "echo ok").await, text(0, "ok", ""));
@@ -193,7 +198,11 @@ async fn encodings_and_raw_output() {
     assert_eq!(run(&pool, &s, "printf '\\202\\240\\n'").await, text(0, "あ", ""));
     s.encoding = "utf-8".into();
     match run(&pool, &s, "printf '\\377'").await {
-        CommandOutcome::Completed { status: 1, stdout, stderr } => {
+        CommandOutcome::Completed {
+            status: 1,
+            stdout,
+            stderr,
+        } => {
             assert_eq!(stdout, Output::Text(String::new()));
             assert!(matches!(stderr, Output::Text(t) if !t.is_empty()));
         }
@@ -254,7 +263,10 @@ async fn unreachable_hosts_and_unsupported_conntypes_are_connection_failures() {
     s.target.port = port;
     match run(&pool, &s, "true").await {
         CommandOutcome::ConnectionFailure { message } => {
-            assert!(message.starts_with(&format!("cannot connect to 127.0.0.1 port {port}")), "{message}")
+            assert!(
+                message.starts_with(&format!("cannot connect to 127.0.0.1 port {port}")),
+                "{message}"
+            )
         }
         other => panic!("{other:?}"),
     }

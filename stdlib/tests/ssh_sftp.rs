@@ -46,7 +46,10 @@ async fn put_and_get_with_wildcards() {
         .await
         .unwrap();
     assert_eq!(one, vec![format!("{rdir}/renamed.log")]);
-    assert_eq!(std::fs::read_to_string(remote.path().join("renamed.log")).unwrap(), "gamma");
+    assert_eq!(
+        std::fs::read_to_string(remote.path().join("renamed.log")).unwrap(),
+        "gamma"
+    );
 
     let bdir = back.path().display().to_string();
     let got = pool.get(&s, "?.txt", &bdir).await.unwrap();
@@ -78,7 +81,11 @@ async fn transfer_failures_are_job_failures_not_connection_failures() {
     std::fs::write(local.path().join("x1"), "1").unwrap();
     std::fs::write(local.path().join("x2"), "2").unwrap();
     let err = pool
-        .put(&s, &format!("{}/x*", local.path().display()), &format!("{rdir}/not-a-dir"))
+        .put(
+            &s,
+            &format!("{}/x*", local.path().display()),
+            &format!("{rdir}/not-a-dir"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, TransferError::NotADirectory(_)), "{err}");

@@ -182,7 +182,7 @@ impl SshSettings {
         let user = s.user.clone().filter(|u| !u.is_empty()).unwrap_or_else(current_user);
         let timeout = match s.timeout {
             None => None,
-            Some(t) if t == 0.0 => None,
+            Some(0.0) => None,
             Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t.min(1e9))),
             Some(t) => return Err(SettingsError::InvalidTimeout(format!("{t} is not a number of seconds"))),
         };

@@ -56,33 +56,48 @@ fn sudo_prefix(settings: &SshSettings) -> &'static str {
 
 /// The line the remote login shell runs for a command string: `cd DIR && `
 /// (DIR as written), then `[sudo] SHELL -c 'CMD'`, or the quoted words of
-/// CMD when `__use_shell__` is false.
+/// CMD when `__use_shell__` is false. With `__timeout__`, the command runs
+/// under the remote `timeout -s KILL` (one second after ours, so ours
+/// decides the outcome): sshd refuses the SSH "signal" request for root
+/// logins, and a channel close does not stop a command without a pty.
 pub fn remote_command_line(settings: &SshSettings, command: &str) -> Result<String, String> {
-    let mut line = String::new();
-    if let Some(dir) = &settings.dir {
-        line.push_str("cd ");
-        line.push_str(dir);
-        line.push_str(" && ");
-    }
-    if settings.sudo {
-        line.push_str(sudo_prefix(settings));
-        if !settings.use_shell {
-            line.push_str("-- ");
-        }
-    }
-    if settings.use_shell {
-        line.push_str(&shell_quote(&settings.shell));
-        line.push_str(" -c ");
-        line.push_str(&shell_quote(command));
+    let body = if settings.use_shell {
+        format!("{} -c {}", shell_quote(&settings.shell), shell_quote(command))
     } else {
         let words = split_words(command).map_err(|e| e.to_string())?;
         if words.is_empty() {
             return Err("empty command".to_string());
         }
         let quoted: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
-        line.push_str(&quoted.join(" "));
+        quoted.join(" ")
+    };
+    Ok(wrap(settings, &body))
+}
+
+/// Adds `cd DIR && `, sudo and the remote timeout around a command.
+fn wrap(settings: &SshSettings, body: &str) -> String {
+    let sudo = if settings.sudo {
+        format!(
+            "{}{}",
+            sudo_prefix(settings),
+            if settings.use_shell { "" } else { "-- " }
+        )
+    } else {
+        String::new()
+    };
+    let run = match settings.timeout {
+        None => format!("{sudo}{body}"),
+        Some(limit) => {
+            let secs = limit.as_secs_f64() + 1.0;
+            format!(
+                "if command -v timeout >/dev/null 2>&1; then {sudo}timeout -s KILL {secs} {body}; else {sudo}{body}; fi"
+            )
+        }
+    };
+    match &settings.dir {
+        Some(dir) => format!("cd {dir} && {run}"),
+        None => run,
     }
-    Ok(line)
 }
 
 /// The standard input to send: the sudo password line first when sudo
@@ -346,19 +361,18 @@ async fn run_script(
         }
         Err(e) => return Ok(Err(e)),
     };
-    let mut line = String::new();
-    if let Some(dir) = &settings.dir {
-        line.push_str(&format!("cd {dir} && "));
-    }
-    if settings.sudo {
-        line.push_str(sudo_prefix(settings));
-    }
-    line.push_str(&shell_quote(&staged));
+    let mut body = shell_quote(&staged);
     for a in args {
-        line.push(' ');
-        line.push_str(&shell_quote(a));
+        body.push(' ');
+        body.push_str(&shell_quote(a));
     }
-    line = format!("{line}; jf_rc=$?; rm -f {}; exit $jf_rc", shell_quote(&staged));
+    let mut script_settings = settings.clone();
+    script_settings.use_shell = true;
+    let line = format!(
+        "{}; jf_rc=$?; rm -f {}; exit $jf_rc",
+        wrap(&script_settings, &body),
+        shell_quote(&staged)
+    );
     Ok(run_line(pool, settings, &line, input).await)
 }
 
@@ -398,6 +412,12 @@ mod tests {
             "sudo -S -p '' /bin/bash -c 'id -u'"
         );
         assert_eq!(stdin_bytes(&s, Some(&StdinData::Text("x".into()))).unwrap(), b"pw\nx");
+        s.sudo = false;
+        s.timeout = Some(std::time::Duration::from_millis(1500));
+        assert_eq!(
+            remote_command_line(&s, "x").unwrap(),
+            "if command -v timeout >/dev/null 2>&1; then timeout -s KILL 2.5 /bin/bash -c x; else /bin/bash -c x; fi"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub(crate) async fn reboot(pool: &SshPool, settings: &SshSettings, wait: Duratio
     cmd_settings.sudo = true;
     cmd_settings.use_shell = true;
     cmd_settings.use_pty = false;
+    cmd_settings.timeout = None;
     let line =
         super::exec::remote_command_line(&cmd_settings, "(sleep 1; reboot || shutdown -r now) >/dev/null 2>&1 &")
             .map_err(RebootError::SudoRefused)?;
