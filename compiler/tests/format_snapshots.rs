@@ -27,3 +27,8 @@ macro_rules! snapshot {
 }
 
 snapshot!(web_recover, "web_recover.jf");
+snapshot!(constructs, "constructs.jf");
+snapshot!(comments, "comments.jf");
+snapshot!(long_lines, "long_lines.jf");
+snapshot!(japanese, "japanese.jf");
+snapshot!(blank_lines, "blank_lines.jf");

@@ -280,7 +280,11 @@ impl Layout<'_> {
                 self.listed_block(head, docs, unit)
             }
             BlockKind::For { var, iter, body } | BlockKind::Pfor { var, iter, body } => {
-                let kw = if matches!(block.kind, BlockKind::For { .. }) { "for" } else { "pfor" };
+                let kw = if matches!(block.kind, BlockKind::For { .. }) {
+                    "for"
+                } else {
+                    "pfor"
+                };
                 self.keyword(&mut head, kw);
                 head.push(Doc::text(" "));
                 head.push(self.tokens.token(var.span));
@@ -374,7 +378,13 @@ impl Layout<'_> {
     }
 
     /// Adds the closing brace under the opening one and groups the block.
+    /// Comments before the brace stay inside the block, with its body.
     fn close_block(&mut self, mut parts: Vec<Doc>) -> Doc {
+        let comments = self.tokens.comments_before("}");
+        if !comments.is_empty() {
+            let unit = self.options.indent_width;
+            parts.push(Doc::indent(2 * unit, Doc::concat(comments)));
+        }
         parts.push(Doc::Line);
         parts.push(self.tokens.punct("}"));
         Doc::align(Doc::group(Doc::concat(parts)))

@@ -105,14 +105,24 @@ pub fn format_source_with(source: &str, options: &FormatOptions) -> Result<Strin
     if !errors.is_empty() {
         return Err(FormatError::Syntax(errors));
     }
-    let mut layout = Layout {
-        tokens: Tokens::new(source, parsed.comments),
-        options: *options,
-    };
-    let doc = layout.program(&parsed.program);
-    let out = printer::print(&doc, options.max_width.max(1));
+    let out = layout(source, &parsed.program, parsed.comments.clone(), options);
     verify(source, &out)?;
     Ok(out)
+}
+
+/// Lays out and prints a parsed program (without errors) of `source`.
+fn layout(
+    source: &str,
+    program: &syntax::ast::Program,
+    comments: Vec<syntax::span::Span>,
+    options: &FormatOptions,
+) -> String {
+    let mut layout = Layout {
+        tokens: Tokens::new(source, comments),
+        options: *options,
+    };
+    let doc = layout.program(program);
+    printer::print(&doc, options.max_width.max(1))
 }
 
 /// Checks that `out` holds the tokens and comments of `source`, in order,
@@ -155,7 +165,10 @@ fn verify(source: &str, out: &str) -> Result<(), FormatError> {
     }
     let reparsed = syntax::parse(out);
     if let Some(d) = reparsed.diagnostics.iter().find(|d| d.is_error()) {
-        return Err(FormatError::Unstable(format!("the result does not parse: {}", d.message)));
+        return Err(FormatError::Unstable(format!(
+            "the result does not parse: {}",
+            d.message
+        )));
     }
     Ok(())
 }
@@ -164,4 +177,94 @@ fn verify(source: &str, out: &str) -> Result<(), FormatError> {
 pub(crate) struct Layout<'s> {
     tokens: Tokens<'s>,
     options: FormatOptions,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `f` on a thread with `stack` bytes of stack.
+    fn on_stack<T: Send + 'static>(stack: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+        match std::thread::Builder::new().stack_size(stack).spawn(f).map(|h| h.join()) {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("cannot spawn: {e}"),
+        }
+    }
+
+    #[test]
+    fn layout_does_not_recurse_per_operator_or_job() {
+        // The parser's left-deep tree is built and dropped on a big stack;
+        // only the layout runs on a small one.
+        let mut src = String::from("[x = 1");
+        for _ in 0..100_000 {
+            src.push_str(" + 1");
+        }
+        src.push_str("]");
+        for _ in 0..100_000 {
+            src.push_str(" -> [y = 2]");
+        }
+        let src: &'static str = Box::leak(src.into_boxed_str());
+        let parsed = on_stack(1 << 30, move || syntax::parse(src));
+        assert!(parsed.diagnostics.is_empty());
+        let (parsed, out) = on_stack(256 * 1024, move || {
+            let out = layout(src, &parsed.program, parsed.comments.clone(), &FormatOptions::default());
+            (parsed, out)
+        });
+        on_stack(1 << 30, move || drop(parsed));
+        assert_eq!(out.lines().count(), 200_001);
+        assert!(out.starts_with("[x = 1\n     + 1\n"));
+        assert!(out.contains("\n     + 1]\n-> [y = 2]\n"));
+        assert!(out.ends_with("\n-> [y = 2]\n-> [y = 2]\n"));
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_not_formatted() {
+        match format_source("print(1) -> [x = ]") {
+            Err(FormatError::Syntax(diags)) => assert!(!diags.is_empty()),
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        // Warnings (an unknown escape, W304) do not stop formatting.
+        assert_eq!(format_source("print('\\q')").ok().as_deref(), Some("print('\\q')\n"));
+    }
+
+    #[test]
+    fn empty_and_comment_only_sources() {
+        assert_eq!(format_source("").ok().as_deref(), Some(""));
+        assert_eq!(format_source(" \n\n").ok().as_deref(), Some(""));
+        assert_eq!(
+            format_source("  # only a comment  \n\n").ok().as_deref(),
+            Some("# only a comment\n")
+        );
+    }
+
+    #[test]
+    fn the_width_option_is_honoured() {
+        let narrow = FormatOptions {
+            max_width: 20,
+            ..FormatOptions::default()
+        };
+        let out = format_source_with("print(aaaa, bbbb, cccc, dddd)", &narrow).ok();
+        assert_eq!(out.as_deref(), Some("print(aaaa, bbbb,\n      cccc, dddd)\n"));
+        let wide = format_source("print(aaaa, bbbb, cccc, dddd)").ok();
+        assert_eq!(wide.as_deref(), Some("print(aaaa, bbbb, cccc, dddd)\n"));
+    }
+
+    #[test]
+    fn literals_keep_their_quoting_and_escapes() {
+        let src = "[s = \"it's\" + '\\x41\\n' + b\"\\x00\" + r'a\\'b'i + 1.E5 + 007x]";
+        // `007x` is a lexical error: nothing is formatted.
+        assert!(format_source(src).is_err());
+        let src = "[s = \"it's\"+'\\x41\\n'+b\"\\x00\"+r'a\\'b'i+1.E5]";
+        assert_eq!(
+            format_source(src).ok().as_deref(),
+            Some("[s = \"it's\" + '\\x41\\n' + b\"\\x00\" + r'a\\'b'i + 1.E5]\n")
+        );
+    }
+
+    #[test]
+    fn crlf_sources_become_lf_and_comments_lose_trailing_spaces() {
+        let out = format_source("print(1) # one  \r\n-> print(2)\r\n").ok();
+        assert_eq!(out.as_deref(), Some("print(1) # one\n-> print(2)\n"));
+    }
 }

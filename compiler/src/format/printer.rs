@@ -17,8 +17,16 @@ enum Mode {
 /// fill from one of its items on.
 #[derive(Clone, Copy)]
 enum Item<'d> {
-    Doc { indent: usize, mode: Mode, doc: &'d Doc },
-    Fill { indent: usize, mode: Mode, items: &'d [Doc] },
+    Doc {
+        indent: usize,
+        mode: Mode,
+        doc: &'d Doc,
+    },
+    Fill {
+        indent: usize,
+        mode: Mode,
+        items: &'d [Doc],
+    },
 }
 
 /// A line break asked for and not yet written.
@@ -155,7 +163,11 @@ impl Printer {
         } else {
             self.fits(&pair, &[], true)
         };
-        stack.push(Item::Fill { indent, mode, items: rest });
+        stack.push(Item::Fill {
+            indent,
+            mode,
+            items: rest,
+        });
         if pair_fits {
             push(stack, Mode::Flat, separator);
             push(stack, Mode::Flat, content);
@@ -249,7 +261,8 @@ impl Printer {
     }
 
     fn text(&mut self, t: &Text) {
-        if t.text.is_empty() {
+        // Spaces before a pending line break would only indent it wrongly.
+        if t.text.is_empty() || (self.pending != Pending::None && t.text.bytes().all(|b| b == b' ')) {
             return;
         }
         self.flush();
@@ -271,14 +284,25 @@ mod tests {
 
     #[test]
     fn group_is_flat_when_it_fits_and_broken_otherwise() {
-        let doc = Doc::group(Doc::concat(vec![t("aaaa"), Doc::indent(2, Doc::concat(vec![Doc::Line, t("bbbb")]))]));
+        let doc = Doc::group(Doc::concat(vec![
+            t("aaaa"),
+            Doc::indent(2, Doc::concat(vec![Doc::Line, t("bbbb")])),
+        ]));
         assert_eq!(print(&doc, 20), "aaaa bbbb\n");
         assert_eq!(print(&doc, 6), "aaaa\n  bbbb\n");
     }
 
     #[test]
     fn fill_packs_items_and_aligns_continuations() {
-        let items = vec![t("a1,"), Doc::Line, t("b22,"), Doc::Line, t("c333,"), Doc::Line, t("d4")];
+        let items = vec![
+            t("a1,"),
+            Doc::Line,
+            t("b22,"),
+            Doc::Line,
+            t("c333,"),
+            Doc::Line,
+            t("d4"),
+        ];
         let doc = Doc::concat(vec![t("f("), Doc::align(Doc::Fill(items)), t(")")]);
         assert_eq!(print(&doc, 14), "f(a1, b22,\n  c333, d4)\n");
     }

@@ -71,6 +71,17 @@ impl<'s> Tokens<'s> {
         self.src.get(self.last_end..next).is_some_and(has_blank_line)
     }
 
+    /// The comments before the next token (which must read `text`), each on a
+    /// line of its own: to place them before a closing bracket, inside it.
+    pub(crate) fn comments_before(&mut self, text: &str) -> Vec<Doc> {
+        let at = self.next_token_start();
+        if self.src.get(at..).is_some_and(|rest| rest.starts_with(text)) {
+            self.leading_comments(at)
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The comments after the last token, at the end of the file.
     pub(crate) fn finish(&mut self) -> Doc {
         let mut parts = Vec::new();
