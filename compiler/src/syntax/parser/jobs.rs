@@ -263,7 +263,6 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
             .recover_with(via_parser(skip_to_sync(sync).map(|s| job_at(JobKind::Error, s))))
             .boxed();
         let missing = first_token
-            .clone()
             .then(job.clone())
             .validate(|(at, j): (SimpleSpan, Job), _e, emitter| {
                 emitter.emit(SyntaxError::custom(
