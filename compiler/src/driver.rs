@@ -59,7 +59,9 @@ impl CheckContext {
 
 impl std::fmt::Debug for CheckContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CheckContext").field("root", &self.root).finish_non_exhaustive()
+        f.debug_struct("CheckContext")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
     }
 }
 

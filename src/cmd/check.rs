@@ -135,7 +135,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     files.sort();
     files.dedup();
-    let root = args.root.as_ref().map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()));
+    let root = args
+        .root
+        .as_ref()
+        .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()));
     if let Some(r) = &root {
         if !r.is_dir() {
             eprintln!("error: --root {}: not a directory", r.display());
@@ -164,8 +167,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        errors += file.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        warnings += file.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        errors += file
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        warnings += file
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         if file.diagnostics.is_empty() {
             continue;
         }

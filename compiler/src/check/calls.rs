@@ -164,7 +164,9 @@ impl<'a> Visitor<'a> for Calls<'_, '_> {
     }
 
     fn expr(&mut self, expr: &'a Expr) {
-        let ExprKind::Call { callee, args } = &expr.kind else { return };
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return;
+        };
         let ExprKind::Name(_) = &callee.kind else { return };
         // Built-in jobs here are E202 (names); only functions are checked.
         if let Some(b) = self.builtin_at(callee.span).filter(|b| !b.kind.is_job()) {

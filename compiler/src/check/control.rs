@@ -73,7 +73,7 @@ impl Control<'_, '_> {
                             job.span,
                             format!("`{word}` cannot leave a `{kind}` body: each branch runs as its own process"),
                         )
-                        .with_help(format!("end the child's jobflow instead, for example with `exit()`")),
+                        .with_help("end the child's jobflow instead, for example with `exit()`"),
                     );
                     return;
                 }
@@ -99,8 +99,12 @@ impl<'a> Visitor<'a> for Control<'_, '_> {
             if let Some(why) = terminator(job, self.res) {
                 if let Some(next) = jobs.next() {
                     self.out.push(
-                        Diagnostic::new(Code::W307, next.span, format!("this job never runs: {why} comes before it"))
-                            .with_note(Some(job.span), format!("{why} here ends the jobflow")),
+                        Diagnostic::new(
+                            Code::W307,
+                            next.span,
+                            format!("this job never runs: {why} comes before it"),
+                        )
+                        .with_note(Some(job.span), format!("{why} here ends the jobflow")),
                     );
                 }
                 break;
@@ -125,8 +129,12 @@ impl<'a> Visitor<'a> for Control<'_, '_> {
                 let head = Span::new(block.span.start, block.keyword_span.end.max(block.span.start));
                 if let Some(Frame::Session(outer)) = self.stack.iter().rev().find(|f| matches!(f, Frame::Session(_))) {
                     self.out.push(
-                        Diagnostic::new(Code::E107, head, "a `session` block cannot be nested in another session")
-                            .with_note(Some(*outer), "the enclosing session opens here"),
+                        Diagnostic::new(
+                            Code::E107,
+                            head,
+                            "a `session` block cannot be nested in another session",
+                        )
+                        .with_note(Some(*outer), "the enclosing session opens here"),
                     );
                 }
                 Frame::Session(head)

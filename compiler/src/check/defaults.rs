@@ -57,16 +57,27 @@ fn check_use(program: &Program, res: &Resolution, index: usize, span: Span, plac
             if declared_at == index {
                 format!("parameter `{}` has no value yet in its own default", sym.name)
             } else {
-                format!("parameter `{}` is declared after this one and has no value yet", sym.name)
+                format!(
+                    "parameter `{}` is declared after this one and has no value yet",
+                    sym.name
+                )
             }
         }
-        _ => format!("`{}` is a variable of the flow's body and has no value when defaults are evaluated", sym.name),
+        _ => format!(
+            "`{}` is a variable of the flow's body and has no value when defaults are evaluated",
+            sym.name
+        ),
     };
-    let help = "a default may use earlier parameters, control and status variables, `$ENV`, paths and built-in functions";
+    let help =
+        "a default may use earlier parameters, control and status variables, `$ENV`, paths and built-in functions";
     if placeholder {
         Some(
-            Diagnostic::new(Code::W302, r.outer, format!("{problem}, so `${}` stays as written", sym.name))
-                .with_help(help),
+            Diagnostic::new(
+                Code::W302,
+                r.outer,
+                format!("{problem}, so `${}` stays as written", sym.name),
+            )
+            .with_help(help),
         )
     } else {
         Some(Diagnostic::new(Code::E208, span, problem).with_help(help))

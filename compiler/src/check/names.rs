@@ -31,7 +31,10 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     Code::E101,
                     r.span,
-                    format!("undefined name `{}`: no parameter, assignment or block binds it", r.name),
+                    format!(
+                        "undefined name `{}`: no parameter, assignment or block binds it",
+                        r.name
+                    ),
                 );
                 if let Some(s) = closest(&r.name, candidates) {
                     d = d.with_help(format!("did you mean `{s}`?"));
@@ -43,7 +46,11 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Code::E202,
                         r.span,
-                        format!("`{}` is a {} and cannot be used inside an expression", b.name, b.kind.describe()),
+                        format!(
+                            "`{}` is a {} and cannot be used inside an expression",
+                            b.name,
+                            b.kind.describe()
+                        ),
                     )
                     .with_help(format!(
                         "run it as a job, `{}(…)`, and read its result from `$RESULT`",
@@ -59,7 +66,10 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     Code::E201,
                     r.span,
-                    format!("unknown built-in `{}`: no variable, built-in job or function has this name", r.name),
+                    format!(
+                        "unknown built-in `{}`: no variable, built-in job or function has this name",
+                        r.name
+                    ),
                 );
                 if let Some(s) = closest(&r.name, candidates) {
                     d = d.with_help(format!("did you mean `{s}`?"));
@@ -86,7 +96,10 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                     let mut d = Diagnostic::new(
                         Code::W305,
                         r.span,
-                        format!("`{}` is not a control variable; names of the form `__name__` are reserved", r.name),
+                        format!(
+                            "`{}` is not a control variable; names of the form `__name__` are reserved",
+                            r.name
+                        ),
                     );
                     let controls = signatures::control_variables().iter().map(|c| c.name);
                     if let Some(s) = closest(&r.name, controls) {

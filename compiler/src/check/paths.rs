@@ -6,7 +6,7 @@
 use super::visit::{walk, Visitor};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{CalleeCache, ObjectKind, PathError, Resolution, ResolvedObject, SourceProvider};
-use crate::syntax::ast::{Args, Expr, ExprKind, ExecJob, Job, JobKind, Literal, Program, TargetRoot};
+use crate::syntax::ast::{Args, ExecJob, Expr, ExprKind, Job, JobKind, Literal, Program, TargetRoot};
 use crate::syntax::span::Span;
 
 /// How to read callees: the cache shared by a run and the files.
@@ -74,7 +74,9 @@ impl Paths<'_, '_, '_> {
                 }
             }
             ExprKind::Path(path) => {
-                let Some(object) = self.object_at(head.span).cloned() else { return };
+                let Some(object) = self.object_at(head.span).cloned() else {
+                    return;
+                };
                 if object.kind.is_jobflow() {
                     if let Some(lt) = exec.input_span {
                         self.out.push(
@@ -90,7 +92,10 @@ impl Paths<'_, '_, '_> {
                         self.subflow_call(&path.text, head.span, &object, exec.args.as_ref());
                     }
                 } else if object.kind == ObjectKind::Script {
-                    let has_keywords = exec.args.as_ref().is_some_and(|a| !a.keywords.is_empty() || a.double_star.is_some());
+                    let has_keywords = exec
+                        .args
+                        .as_ref()
+                        .is_some_and(|a| !a.keywords.is_empty() || a.double_star.is_some());
                     if has_keywords {
                         let at = exec.colon_span.unwrap_or(head.span);
                         self.out.push(

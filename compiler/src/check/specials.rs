@@ -18,7 +18,10 @@ struct Specials<'o> {
 
 impl Specials<'_> {
     fn unknown(&mut self, name: &str, span: Span) {
-        let known: Vec<String> = signatures::status_variables().iter().map(|s| format!("${}", s.name)).collect();
+        let known: Vec<String> = signatures::status_variables()
+            .iter()
+            .map(|s| format!("${}", s.name))
+            .collect();
         self.out.push(
             Diagnostic::new(Code::E102, span, format!("unknown status variable `${name}`"))
                 .with_note(None, format!("the status variables are {}", known.join(", "))),
@@ -28,7 +31,9 @@ impl Specials<'_> {
     /// E103 for a name written where a variable is bound (`[$STATUS = 1]`),
     /// which the parser keeps with its `$`.
     fn bound(&mut self, name: &Ident, what: &str) {
-        let Some(bare) = name.name.strip_prefix('$') else { return };
+        let Some(bare) = name.name.strip_prefix('$') else {
+            return;
+        };
         if signatures::status_variable(bare).is_none() {
             self.unknown(bare, name.span);
             return;
@@ -38,8 +43,12 @@ impl Specials<'_> {
 }
 
 fn status_assigned(written: &str, span: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(Code::E103, span, format!("the status variable `{written}` cannot be {what}"))
-        .with_help("save it in a variable first: `[s = $STATUS]`")
+    Diagnostic::new(
+        Code::E103,
+        span,
+        format!("the status variable `{written}` cannot be {what}"),
+    )
+    .with_help("save it in a variable first: `[s = $STATUS]`")
 }
 
 impl<'a> Visitor<'a> for Specials<'_> {
@@ -60,7 +69,8 @@ impl<'a> Visitor<'a> for Specials<'_> {
                     if signatures::status_variable(bare).is_none() {
                         self.unknown(bare, name.span);
                     } else {
-                        self.out.push(status_assigned(&format!("${bare}"), name.span, "updated"));
+                        self.out
+                            .push(status_assigned(&format!("${bare}"), name.span, "updated"));
                     }
                 }
             }

@@ -40,8 +40,8 @@ pub fn render(format: Format, file: SourceFile<'_>, diags: &[Diagnostic], color:
     }
 }
 
-/// A span clamped to the text and to character boundaries, so ariadne and
-/// the line index never see an offset inside a character.
+/// A span clamped to the text and widened to character boundaries, so
+/// ariadne and the line index never see an offset inside a character.
 fn clamp(text: &str, span: Span) -> Span {
     let fix = |mut i: usize| {
         i = i.min(text.len());
@@ -51,7 +51,17 @@ fn clamp(text: &str, span: Span) -> Span {
         i
     };
     let start = fix(span.start);
-    Span::new(start, fix(span.end).max(start))
+    let mut end = span.end.min(text.len()).max(start);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+/// Labels in source order, so ariadne draws all of them in one excerpt
+/// (it starts a new excerpt whenever a label's line goes backwards).
+fn order(span: Span) -> i32 {
+    i32::try_from(span.start).unwrap_or(i32::MAX)
 }
 
 /// ariadne reports, one after another, each ending with a newline.
@@ -64,9 +74,7 @@ pub fn human(file: SourceFile<'_>, diags: &[Diagnostic], color: bool) -> String 
             Severity::Warning => ReportKind::Warning,
         };
         let primary = clamp(file.text, d.span);
-        let config = Config::default()
-            .with_color(color)
-            .with_index_type(IndexType::Byte);
+        let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
         let mut report = Report::build(kind, (name.clone(), primary.range()))
             .with_config(config)
             .with_code(d.code)
@@ -74,16 +82,16 @@ pub fn human(file: SourceFile<'_>, diags: &[Diagnostic], color: bool) -> String 
             .with_label(
                 Label::new((name.clone(), primary.range()))
                     .with_message(&d.message)
-                    .with_order(0),
+                    .with_order(order(primary)),
             );
-        for (i, note) in d.notes.iter().enumerate() {
+        for note in &d.notes {
             match note.span {
                 Some(span) => {
                     let s = clamp(file.text, span);
                     report = report.with_label(
                         Label::new((name.clone(), s.range()))
                             .with_message(&note.message)
-                            .with_order(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+                            .with_order(order(s)),
                     );
                 }
                 None => report = report.with_note(&note.message),
@@ -196,7 +204,13 @@ mod tests {
     #[test]
     fn json_counts_characters() {
         let (text, diags) = sample();
-        let out = json_lines(SourceFile { name: "a.jf", text: &text }, &diags);
+        let out = json_lines(
+            SourceFile {
+                name: "a.jf",
+                text: &text,
+            },
+            &diags,
+        );
         assert_eq!(
             out,
             "{\"file\":\"a.jf\",\"line\":2,\"column\":10,\"end_line\":2,\"end_column\":12,\
@@ -207,7 +221,13 @@ mod tests {
     #[test]
     fn github_escapes() {
         let (text, diags) = sample();
-        let out = github(SourceFile { name: "d,ir/a.jf", text: &text }, &diags);
+        let out = github(
+            SourceFile {
+                name: "d,ir/a.jf",
+                text: &text,
+            },
+            &diags,
+        );
         assert_eq!(
             out,
             "::error file=d%2Cir/a.jf,line=2,col=10::E101: undefined name `結果`\n"
@@ -217,7 +237,14 @@ mod tests {
     #[test]
     fn human_has_code_message_and_help() {
         let (text, diags) = sample();
-        let out = human(SourceFile { name: "a.jf", text: &text }, &diags, false);
+        let out = human(
+            SourceFile {
+                name: "a.jf",
+                text: &text,
+            },
+            &diags,
+            false,
+        );
         assert!(out.contains("[E101] Error: undefined name `結果`"), "{out}");
         assert!(out.contains("a.jf:2:10"), "{out}");
         assert!(out.contains("did you mean `x`?"), "{out}");
@@ -227,9 +254,22 @@ mod tests {
     #[test]
     fn spans_past_the_end_are_clamped() {
         let d = Diagnostic::new(Code::E002, Span::new(50, 60), "unexpected end of input");
-        let out = json_lines(SourceFile { name: "a.jf", text: "[" }, std::slice::from_ref(&d));
+        let out = json_lines(
+            SourceFile {
+                name: "a.jf",
+                text: "[",
+            },
+            std::slice::from_ref(&d),
+        );
         assert!(out.contains("\"line\":1,\"column\":2"), "{out}");
-        let out = human(SourceFile { name: "a.jf", text: "[" }, &[d], false);
+        let out = human(
+            SourceFile {
+                name: "a.jf",
+                text: "[",
+            },
+            &[d],
+            false,
+        );
         assert!(out.contains("unexpected end of input"), "{out}");
     }
 }

@@ -162,7 +162,11 @@ impl Resolution {
     /// a name still touches it).
     pub fn reference_at(&self, offset: usize) -> Option<&Reference> {
         let i = self.references.partition_point(|r| r.span.start <= offset);
-        self.references[..i].iter().rev().take(2).find(|r| r.span.touches(offset))
+        self.references[..i]
+            .iter()
+            .rev()
+            .take(2)
+            .find(|r| r.span.touches(offset))
     }
 
     /// The reference whose name span is exactly `span`.

@@ -8,9 +8,7 @@
 //! the first assignment in the text still means that variable.
 
 use super::exprs::{for_each_expr, for_each_expr_in_args};
-use super::{
-    PathReference, PathResolver, Reference, Resolution, Role, Symbol, SymbolId, SymbolKind, Target,
-};
+use super::{PathReference, PathResolver, Reference, Resolution, Role, Symbol, SymbolId, SymbolKind, Target};
 use crate::syntax::ast::{
     Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, ObjectPath, Program, StringPart,
     TargetRoot,
@@ -362,7 +360,10 @@ impl<'a> Resolver<'a> {
 /// The span of the path at the root of an update target (the path has no
 /// span of its own; it is written first, without spaces).
 fn path_span(target: &crate::syntax::ast::Target, path: &ObjectPath) -> Span {
-    Span::new(target.span.start, (target.span.start + path.text.len()).min(target.span.end))
+    Span::new(
+        target.span.start,
+        (target.span.start + path.text.len()).min(target.span.end),
+    )
 }
 
 /// Names the parser keeps for `$NAME` written where a name is bound

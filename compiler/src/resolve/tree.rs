@@ -120,7 +120,11 @@ impl PathContext<'_> {
             self.flow_dir.to_path_buf()
         };
         let segments: Vec<PathSegment<'_>> = path.segments().collect();
-        let mut written = if path.is_absolute() { String::from("/") } else { String::new() };
+        let mut written = if path.is_absolute() {
+            String::from("/")
+        } else {
+            String::new()
+        };
         let mut found = ResolvedObject {
             kind: ObjectKind::Directory,
             file: dir.clone(),
@@ -167,9 +171,9 @@ impl PathContext<'_> {
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
-    a.components().filter(|c| !matches!(c, std::path::Component::CurDir)).eq(b
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir)))
+    a.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .eq(b.components().filter(|c| !matches!(c, std::path::Component::CurDir)))
 }
 
 /// The object called `name` in directory `dir`, in the order of

@@ -1,0 +1,3 @@
+#!/bin/sh
+# A ScriptJob: arguments become argv.
+echo "backup $1 $2"
