@@ -13,6 +13,8 @@ pub mod functions;
 #[cfg(feature = "runtime")]
 pub mod methods;
 #[cfg(feature = "runtime")]
+pub mod net;
+#[cfg(feature = "runtime")]
 pub mod objects;
 #[cfg(feature = "runtime")]
 pub mod exec;
