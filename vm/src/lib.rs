@@ -14,6 +14,7 @@ pub mod effect;
 pub mod interp;
 pub mod native;
 pub mod process;
+pub mod snapshot;
 pub mod value;
 
 pub use process::{EndKind, Outcome, Process, RuntimeError, Step};

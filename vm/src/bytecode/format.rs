@@ -290,6 +290,13 @@ pub fn write_module(module: &Module) -> Result<Vec<u8>, WriteError> {
     Ok(seal(MODULE_KIND, &payload)?)
 }
 
+/// Wraps an already serialized module (the postcard bytes of a [`Module`])
+/// in a `.jfc` header, for tools and tests that make payloads themselves
+/// (the loader fuzz tests mutate payloads behind a valid checksum).
+pub fn seal_module_payload(payload: &[u8]) -> Result<Vec<u8>, TooLarge> {
+    seal(MODULE_KIND, payload)
+}
+
 /// Reads the bytes of a `.jfc` file: header, checksum, payload, then
 /// [`verify`]. A module returned here is safe to hand to the VM.
 pub fn read_module(bytes: &[u8]) -> Result<Module, FormatError> {
@@ -406,6 +413,44 @@ mod tests {
         assert_eq!(ModuleHash::of(&a).unwrap(), ModuleHash::of(&a.clone()).unwrap());
         assert_ne!(ModuleHash::of(&a).unwrap(), ModuleHash::of(&b).unwrap());
         assert_eq!(ModuleHash::of(&a).unwrap().to_string().len(), 32);
+    }
+
+    /// Damaged payloads behind a valid checksum reach the decoder and the
+    /// verifier: none may panic, and whatever is accepted must verify.
+    #[test]
+    fn mutated_payloads_never_panic() {
+        let payload = postcard::to_allocvec(&sample_module()).unwrap();
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut accepted = 0;
+        for round in 0..3000 {
+            let mut p = payload.clone();
+            match round % 3 {
+                0 => {
+                    let at = next() as usize % p.len();
+                    p[at] ^= 1 << (next() % 8);
+                }
+                1 => {
+                    let at = next() as usize % p.len();
+                    p[at] = next() as u8;
+                    let at = next() as usize % p.len();
+                    p[at] = next() as u8;
+                }
+                _ => p.truncate(next() as usize % p.len()),
+            }
+            let bytes = seal_module_payload(&p).unwrap();
+            if let Ok(m) = read_module(&bytes) {
+                assert_eq!(verify(&m), Ok(()));
+                accepted += 1;
+            }
+        }
+        // Most damage is caught; some (a changed constant) is harmless.
+        assert!(accepted < 3000, "{accepted}");
     }
 
     /// The serialized shape of modules is pinned: when this fails, the

@@ -1,0 +1,532 @@
+//! Values as a graph: each Array, Dictionary, Pattern and Function once in a
+//! node table, referred to by index, so sharing and cycles survive a
+//! snapshot.
+//!
+//! Arrays and Dictionaries are mutable and shared by reference inside a
+//! process: two variables holding the same Array must still hold one Array
+//! after a restore, and an Array that contains itself must still do so.
+//! Identity is `Rc::as_ptr`. Patterns and Functions are immutable, but they
+//! hold values (a pattern's source, a bound method's receiver), so they are
+//! nodes too and keep what they hold shared.
+//!
+//! Writing is iterative for containers (a work queue, not recursion), so a
+//! deeply nested Array cannot overflow the stack. A Pattern or Function node
+//! is pushed after the values it holds, so it only refers to Pattern and
+//! Function nodes of smaller index: reading builds them in index order
+//! without recursion, and a hostile table with a cycle among them is an
+//! error. Nothing in the serialized types is recursive, so decoding is flat.
+
+use super::SnapshotError;
+use crate::value::{Array, Dict, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A value in a snapshot: scalars inline, everything shared by node index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum SValue {
+    /// `null`.
+    Null,
+    /// A Boolean.
+    Bool(bool),
+    /// An Integer in i64.
+    Int(i64),
+    /// A larger Integer: two's-complement little-endian bytes.
+    BigInt(Vec<u8>),
+    /// A Float.
+    Float(f64),
+    /// A String.
+    Str(String),
+    /// A Binary.
+    Binary(Vec<u8>),
+    /// An Array node.
+    Array(u32),
+    /// A Dictionary node.
+    Dict(u32),
+    /// A Pattern node.
+    Pattern(u32),
+    /// A Function node.
+    Function(u32),
+    /// A Datetime: the instant, and its zone by IANA name (`None` for a zone
+    /// without one: then the fixed offset at that instant).
+    Datetime {
+        /// Nanoseconds since the Unix epoch.
+        nanos: i128,
+        /// The IANA zone name.
+        zone: Option<String>,
+        /// The UTC offset in seconds at that instant.
+        offset: i32,
+    },
+    /// A Date.
+    Date {
+        /// Year.
+        year: i16,
+        /// Month, 1–12.
+        month: i8,
+        /// Day, 1–31.
+        day: i8,
+    },
+    /// A Time.
+    Time {
+        /// Hour.
+        hour: i8,
+        /// Minute.
+        minute: i8,
+        /// Second.
+        second: i8,
+        /// Nanoseconds within the second.
+        nanos: i32,
+    },
+    /// A Timedelta.
+    Timedelta(Timedelta),
+    /// An object handle.
+    Object(ObjectRef),
+    /// An attached file.
+    File(File),
+    /// A channel handle.
+    Channel(u64),
+    /// A session channel handle.
+    SessionChannel(u64),
+    /// A process handle.
+    Process(u64),
+}
+
+/// A node of the value graph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Node {
+    /// An Array's items.
+    Array(Vec<SValue>),
+    /// A Dictionary's entries in order.
+    Dict(Vec<(SValue, SValue)>),
+    /// A Pattern, recompiled on restore.
+    Pattern {
+        /// Regex, glob or exact.
+        kind: PatternKind,
+        /// The `i` flag.
+        ignore_case: bool,
+        /// The source value.
+        source: SValue,
+    },
+    /// A built-in function by name.
+    Builtin(String),
+    /// A bound method.
+    Method {
+        /// The receiver.
+        receiver: SValue,
+        /// The method's name.
+        name: String,
+    },
+}
+
+/// Builds the node table while values are written.
+#[derive(Default)]
+pub(crate) struct Encoder {
+    ids: HashMap<*const (), u32>,
+    nodes: Vec<Node>,
+    /// Containers whose node is reserved but not filled yet.
+    queue: Vec<(u32, Value)>,
+}
+
+impl Encoder {
+    fn reserve(&mut self, ptr: *const (), placeholder: Node, v: &Value) -> Result<u32, SnapshotError> {
+        if let Some(id) = self.ids.get(&ptr) {
+            return Ok(*id);
+        }
+        let id = u32::try_from(self.nodes.len()).map_err(|_| SnapshotError::TooManyValues)?;
+        self.nodes.push(placeholder);
+        self.ids.insert(ptr, id);
+        self.queue.push((id, v.clone()));
+        Ok(id)
+    }
+
+    fn push_immutable(&mut self, ptr: *const (), node: Node) -> Result<u32, SnapshotError> {
+        let id = u32::try_from(self.nodes.len()).map_err(|_| SnapshotError::TooManyValues)?;
+        self.nodes.push(node);
+        self.ids.insert(ptr, id);
+        Ok(id)
+    }
+
+    /// The snapshot form of `v` (containers are filled in by [`Encoder::finish`]).
+    pub(crate) fn value(&mut self, v: &Value) -> Result<SValue, SnapshotError> {
+        Ok(match v {
+            Value::Null => SValue::Null,
+            Value::Bool(b) => SValue::Bool(*b),
+            Value::Int(i) => SValue::Int(*i),
+            Value::BigInt(n) => SValue::BigInt(n.to_signed_bytes_le()),
+            Value::Float(f) => SValue::Float(*f),
+            Value::Str(s) => SValue::Str(s.as_str().to_string()),
+            Value::Binary(b) => SValue::Binary(b.to_vec()),
+            Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(Vec::new()), v)?),
+            Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(Vec::new()), v)?),
+            Value::Pattern(p) => {
+                let ptr: *const () = Rc::as_ptr(p).cast();
+                if let Some(id) = self.ids.get(&ptr) {
+                    return Ok(SValue::Pattern(*id));
+                }
+                let source = self.value(&p.source)?;
+                let node = Node::Pattern {
+                    kind: p.kind,
+                    ignore_case: p.ignore_case,
+                    source,
+                };
+                SValue::Pattern(self.push_immutable(ptr, node)?)
+            }
+            Value::Function(f) => {
+                let ptr: *const () = Rc::as_ptr(f).cast();
+                if let Some(id) = self.ids.get(&ptr) {
+                    return Ok(SValue::Function(*id));
+                }
+                let node = match &**f {
+                    Function::Builtin(name) => Node::Builtin(name.clone()),
+                    Function::Method { receiver, name } => Node::Method {
+                        receiver: self.value(receiver)?,
+                        name: name.clone(),
+                    },
+                };
+                SValue::Function(self.push_immutable(ptr, node)?)
+            }
+            Value::Datetime(z) => SValue::Datetime {
+                nanos: z.timestamp().as_nanosecond(),
+                zone: z.time_zone().iana_name().map(String::from),
+                offset: z.offset().seconds(),
+            },
+            Value::Date(d) => SValue::Date {
+                year: d.year(),
+                month: d.month(),
+                day: d.day(),
+            },
+            Value::Time(t) => SValue::Time {
+                hour: t.hour(),
+                minute: t.minute(),
+                second: t.second(),
+                nanos: t.subsec_nanosecond(),
+            },
+            Value::Timedelta(td) => SValue::Timedelta(**td),
+            Value::Object(o) => SValue::Object((**o).clone()),
+            Value::File(f) => SValue::File((**f).clone()),
+            Value::Channel(id) => SValue::Channel(*id),
+            Value::SessionChannel(id) => SValue::SessionChannel(*id),
+            Value::Process(id) => SValue::Process(*id),
+        })
+    }
+
+    /// Fills every reserved container and returns the node table.
+    pub(crate) fn finish(mut self) -> Result<Vec<Node>, SnapshotError> {
+        while let Some((id, v)) = self.queue.pop() {
+            let node = match &v {
+                Value::Array(a) => {
+                    let items = a.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        out.push(self.value(item)?);
+                    }
+                    Node::Array(out)
+                }
+                Value::Dict(d) => {
+                    let map = d.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
+                    let mut out = Vec::with_capacity(map.len());
+                    for (k, item) in map.iter() {
+                        out.push((self.value(&k.0)?, self.value(item)?));
+                    }
+                    Node::Dict(out)
+                }
+                _ => continue,
+            };
+            if let Some(slot) = self.nodes.get_mut(id as usize) {
+                *slot = node;
+            }
+        }
+        Ok(self.nodes)
+    }
+}
+
+/// The values of a node table, rebuilt with their sharing.
+pub(crate) struct Graph {
+    built: Vec<Value>,
+}
+
+/// What went wrong rebuilding a value graph.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// A reference past the node table.
+    #[error("value node {0} does not exist")]
+    NoNode(u32),
+    /// A reference to a node of another kind.
+    #[error("value node {0} is not of the kind referred to")]
+    WrongKind(u32),
+    /// A Pattern or Function refers to a later Pattern or Function.
+    #[error("value node {0} refers forward")]
+    ForwardRef(u32),
+    /// A value that cannot be rebuilt (a Dictionary key that may not be
+    /// one, a pattern that does not compile, a date out of range).
+    #[error("value cannot be rebuilt: {0}")]
+    Invalid(String),
+}
+
+impl Graph {
+    /// Rebuilds the values of `nodes`.
+    pub(crate) fn build(nodes: Vec<Node>) -> Result<Graph, GraphError> {
+        // Containers first, empty, so anything may refer to them.
+        let mut g = Graph {
+            built: nodes
+                .iter()
+                .map(|n| match n {
+                    Node::Array(_) => Value::Array(Array::new(Vec::new())),
+                    Node::Dict(_) => Value::Dict(Dict::new(IndexMap::new())),
+                    _ => Value::Null,
+                })
+                .collect(),
+        };
+        // Patterns and Functions in index order: they refer only backwards.
+        for (i, n) in nodes.iter().enumerate() {
+            let v = match n {
+                Node::Pattern {
+                    kind,
+                    ignore_case,
+                    source,
+                } => {
+                    let source = g.value_before(source, i)?;
+                    Value::pattern(*kind, *ignore_case, source).map_err(|e| GraphError::Invalid(e.to_string()))?
+                }
+                Node::Builtin(name) => Value::Function(Rc::new(Function::Builtin(name.clone()))),
+                Node::Method { receiver, name } => Value::Function(Rc::new(Function::Method {
+                    receiver: g.value_before(receiver, i)?,
+                    name: name.clone(),
+                })),
+                Node::Array(_) | Node::Dict(_) => continue,
+            };
+            if let Some(slot) = g.built.get_mut(i) {
+                *slot = v;
+            }
+        }
+        // Then the containers' contents, Arrays before Dictionaries (a key
+        // may hash what an Array holds, through an exact pattern).
+        for (i, n) in nodes.iter().enumerate() {
+            if let (Node::Array(items), Some(Value::Array(a))) = (n, g.built.get(i)) {
+                let a = a.clone();
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(g.value(item)?);
+                }
+                *a.borrow_mut() = out;
+            }
+        }
+        for (i, n) in nodes.iter().enumerate() {
+            if let (Node::Dict(entries), Some(Value::Dict(d))) = (n, g.built.get(i)) {
+                let d = d.clone();
+                let mut map = IndexMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = Key::new(g.value(k)?).map_err(|e| GraphError::Invalid(e.to_string()))?;
+                    map.insert(key, g.value(v)?);
+                }
+                *d.borrow_mut() = map;
+            }
+        }
+        Ok(g)
+    }
+
+    fn node(&self, id: u32, want: fn(&Value) -> bool) -> Result<Value, GraphError> {
+        match self.built.get(id as usize) {
+            Some(v) if want(v) => Ok(v.clone()),
+            Some(_) => Err(GraphError::WrongKind(id)),
+            None => Err(GraphError::NoNode(id)),
+        }
+    }
+
+    /// A value held by the Pattern or Function node `at`.
+    fn value_before(&self, v: &SValue, at: usize) -> Result<Value, GraphError> {
+        match v {
+            SValue::Pattern(id) | SValue::Function(id) if *id as usize >= at => Err(GraphError::ForwardRef(*id)),
+            _ => self.value(v),
+        }
+    }
+
+    /// The runtime value of `v`.
+    pub(crate) fn value(&self, v: &SValue) -> Result<Value, GraphError> {
+        let invalid = |e: jiff::Error| GraphError::Invalid(e.to_string());
+        Ok(match v {
+            SValue::Null => Value::Null,
+            SValue::Bool(b) => Value::Bool(*b),
+            SValue::Int(i) => Value::Int(*i),
+            SValue::BigInt(bytes) => Value::int_from_bigint(num_bigint::BigInt::from_signed_bytes_le(bytes)),
+            SValue::Float(f) => Value::Float(*f),
+            SValue::Str(s) => Value::str(s.as_str()),
+            SValue::Binary(b) => Value::binary(b.clone()),
+            SValue::Array(id) => self.node(*id, |v| matches!(v, Value::Array(_)))?,
+            SValue::Dict(id) => self.node(*id, |v| matches!(v, Value::Dict(_)))?,
+            SValue::Pattern(id) => self.node(*id, |v| matches!(v, Value::Pattern(_)))?,
+            SValue::Function(id) => self.node(*id, |v| matches!(v, Value::Function(_)))?,
+            SValue::Datetime { nanos, zone, offset } => {
+                let ts = jiff::Timestamp::from_nanosecond(*nanos).map_err(invalid)?;
+                let tz = match zone.as_deref().map(jiff::tz::TimeZone::get) {
+                    Some(Ok(tz)) => tz,
+                    // Unnamed, or unknown to this machine's database: the offset it had.
+                    _ => jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(*offset).map_err(invalid)?),
+                };
+                Value::datetime(ts.to_zoned(tz))
+            }
+            SValue::Date { year, month, day } => {
+                Value::Date(jiff::civil::Date::new(*year, *month, *day).map_err(invalid)?)
+            }
+            SValue::Time {
+                hour,
+                minute,
+                second,
+                nanos,
+            } => Value::Time(jiff::civil::Time::new(*hour, *minute, *second, *nanos).map_err(invalid)?),
+            SValue::Timedelta(td) => Value::timedelta(*td),
+            SValue::Object(o) => Value::Object(Rc::new(o.clone())),
+            SValue::File(f) => Value::File(Rc::new(f.clone())),
+            SValue::Channel(id) => Value::Channel(*id),
+            SValue::SessionChannel(id) => Value::SessionChannel(*id),
+            SValue::Process(id) => Value::Process(*id),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(values: &[Value]) -> Vec<Value> {
+        let mut enc = Encoder::default();
+        let svals: Vec<SValue> = values.iter().map(|v| enc.value(v).unwrap()).collect();
+        let nodes = enc.finish().unwrap();
+        let bytes = postcard::to_allocvec(&(svals, nodes)).unwrap();
+        let (svals, nodes): (Vec<SValue>, Vec<Node>) = postcard::from_bytes(&bytes).unwrap();
+        let g = Graph::build(nodes).unwrap();
+        svals.iter().map(|s| g.value(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn sharing_and_cycles_survive() {
+        let a = Value::array(vec![Value::Int(1)]);
+        let d = Value::dict_from_pairs([(Value::str("a"), a.clone())]).unwrap();
+        if let Value::Array(arr) = &a {
+            arr.borrow_mut().push(a.clone());
+            arr.borrow_mut().push(d.clone());
+        }
+        let back = round_trip(&[a.clone(), d.clone(), a]);
+        let (Value::Array(x), Value::Dict(y), Value::Array(z)) = (&back[0], &back[1], &back[2]) else {
+            panic!("kinds changed: {back:?}");
+        };
+        assert!(x.ptr_eq(z), "one Array stays one");
+        let items = x.borrow();
+        assert!(
+            matches!(&items[1], Value::Array(inner) if inner.ptr_eq(x)),
+            "the cycle survives"
+        );
+        assert!(matches!(&items[2], Value::Dict(inner) if inner.ptr_eq(y)));
+        assert!(matches!(y.borrow().values().next(), Some(Value::Array(inner)) if inner.ptr_eq(x)));
+    }
+
+    #[test]
+    fn scalars_dates_and_patterns_round_trip() {
+        let big = Value::int_from_bigint("-98765432109876543210987654321".parse().unwrap());
+        let tokyo = jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC);
+        let zoned = jiff::Timestamp::from_second(1_700_000_000).unwrap().to_zoned(tokyo);
+        let fixed = jiff::Timestamp::from_second(1_700_000_000)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(-5)));
+        let values = vec![
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(-3),
+            big,
+            Value::Float(2.5),
+            Value::str("héllo"),
+            Value::binary(vec![0, 255]),
+            Value::datetime(zoned.clone()),
+            Value::datetime(fixed.clone()),
+            Value::Date(jiff::civil::date(2024, 2, 29)),
+            Value::Time(jiff::civil::time(23, 59, 1, 5_000)),
+            Value::timedelta(Timedelta {
+                days: -1,
+                seconds: 5,
+                micros: 7,
+            }),
+            Value::pattern(PatternKind::Regex, true, Value::str("a(b+)")).unwrap(),
+            Value::Channel(4),
+            Value::SessionChannel(5),
+            Value::Process(6),
+            Value::Object(Rc::new(ObjectRef { abspath: "/a/b".into() })),
+            Value::Function(Rc::new(Function::Method {
+                receiver: Value::str("x"),
+                name: "upper".into(),
+            })),
+        ];
+        let back = round_trip(&values);
+        for (a, b) in values.iter().zip(&back) {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+        assert!(matches!(&back[3], Value::BigInt(_)));
+        match (&back[7], &back[8]) {
+            (Value::Datetime(a), Value::Datetime(b)) => {
+                assert_eq!(**a, zoned);
+                assert_eq!(**b, fixed);
+            }
+            other => panic!("{other:?}"),
+        }
+        match &back[12] {
+            Value::Pattern(p) => {
+                assert!(p.ignore_case);
+                assert_eq!(p.source.as_str(), Some("a(b+)"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hostile_tables_are_errors() {
+        let cyc = vec![Node::Method {
+            receiver: SValue::Function(0),
+            name: "x".into(),
+        }];
+        assert_eq!(Graph::build(cyc).err(), Some(GraphError::ForwardRef(0)));
+        let g = Graph::build(vec![Node::Array(vec![SValue::Dict(0)])]);
+        assert_eq!(g.err(), Some(GraphError::WrongKind(0)));
+        let g = Graph::build(vec![Node::Dict(vec![(SValue::Array(0), SValue::Null)])]);
+        assert!(matches!(g.err(), Some(GraphError::WrongKind(0))));
+        let g = Graph::build(vec![Node::Array(vec![SValue::Array(9)])]);
+        assert_eq!(g.err(), Some(GraphError::NoNode(9)));
+        let g = Graph::build(vec![
+            Node::Array(Vec::new()),
+            Node::Dict(vec![(SValue::Array(0), SValue::Null)]),
+        ]);
+        assert!(matches!(g.err(), Some(GraphError::Invalid(_))));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let mut v = Value::array(Vec::new());
+        let first = v.clone();
+        for _ in 0..100_000 {
+            let next = Value::array(Vec::new());
+            if let Value::Array(a) = &v {
+                a.borrow_mut().push(next.clone());
+            }
+            v = next;
+        }
+        let mut enc = Encoder::default();
+        let s = enc.value(&first).unwrap();
+        let nodes = enc.finish().unwrap();
+        assert_eq!(nodes.len(), 100_001);
+        let g = Graph::build(nodes).unwrap();
+        let back = g.value(&s).unwrap();
+        // Unlink iteratively: dropping a 100 000-deep chain would recurse.
+        for root in [first, back] {
+            let mut cur = root;
+            loop {
+                let next = match &cur {
+                    Value::Array(a) => a.borrow_mut().pop(),
+                    _ => None,
+                };
+                match next {
+                    Some(n) => cur = n,
+                    None => break,
+                }
+            }
+        }
+    }
+}
