@@ -281,7 +281,11 @@ fn instr_text(m: &Module, body: &FuncBody, ins: Instr) -> String {
         I::In => "In".into(),
         I::NotIn => "NotIn".into(),
         I::JumpUnlessLt(t) => format!("JumpUnlessLt -> {t}"),
-        I::AppendLocal { slot: s, count } => format!("AppendLocal {} + {count} values", slot(s)),
+        I::AppendLocal { slot: s, count } => format!(
+            "AppendLocal {} + {count} value{}",
+            slot(s),
+            if count == 1 { "" } else { "s" }
+        ),
         I::IncLocal { slot: s, by } => format!("IncLocal {} by {by}", slot(s)),
         I::MakeArray(n) => format!("MakeArray {n}"),
         I::MakeDict(n) => format!("MakeDict {n}"),
