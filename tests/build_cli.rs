@@ -53,7 +53,11 @@ fn build_writes_modules_beside_sources() {
     let module = std::fs::read(d.join("hello.jfc")).unwrap();
     assert_eq!(&module[..4], b"JFC\0");
     assert!(d.join("sub/loop.jfc").is_file());
-    assert!(text(&out.stderr).contains("built 2 flows of 2"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("built 2 flows of 2"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -126,7 +130,11 @@ fn disasm_refuses_damaged_modules() {
     std::fs::write(d.join("foreign.jfc"), b"#!/bin/sh\necho hi\n").unwrap();
     let out = jobflow(&["disasm", "foreign.jfc"], d);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not a compiled jobflow module"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not a compiled jobflow module"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = jobflow(&["disasm", "nothing.jfc"], d);
     assert_eq!(out.status.code(), Some(2));
