@@ -7,6 +7,8 @@
 //! work on a [`Workspace`] snapshot and byte offsets, so they can be tested
 //! without a client (`lsp/tests/`).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod documents;
 pub mod features;

@@ -35,9 +35,12 @@ fn lacks(spec: &str, unwanted: &[&str]) {
 #[test]
 fn variables_and_parameters_in_scope() {
     has(
-        "|host|\n[count = 1] -> { for item in [1] | print(it$0) }",
+        "|host|\n[count = 1] -> { for item in [1] | print($0) }",
         &["host", "count", "item"],
     );
+    // What is typed filters, as the client would.
+    has("|host|\n[count = 1] -> { for item in [1] | print(it$0) }", &["item"]);
+    lacks("|host|\n[count = 1] -> { for item in [1] | print(it$0) }", &["host", "count"]);
     lacks("{ for item in [1] | [] } -> print(i$0)", &["item"]);
 }
 
@@ -129,6 +132,11 @@ fn methods_of_a_literal_or_a_variable_of_one_type() {
 fn nothing_inside_comments_and_strings() {
     assert!(labels("# a comment pri$0").is_empty());
     assert!(labels("print('abc$0").is_empty());
+}
+
+#[test]
+fn variables_after_a_dollar_inside_a_string() {
+    assert_eq!(labels("|host|\nprint('restarting $ho$0"), vec!["host"]);
 }
 
 #[test]

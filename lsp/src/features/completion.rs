@@ -18,8 +18,8 @@ use jobflow_stdlib::signatures::{self as sig, Builtin, Kind};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{
-    Command, CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionTextEdit, Documentation,
-    InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
+    Command, CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionList, CompletionTextEdit,
+    Documentation, InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
 };
 
 /// The block forms offered at job position: label, snippet, what it is.
@@ -55,21 +55,29 @@ const KEYWORDS: &[&str] = &[
     "or", "pfor", "session", "then", "true", "try", "while",
 ];
 
+/// At most this many variables are listed (those matching what is typed,
+/// innermost first); the list is then marked incomplete, so the client asks
+/// again as the user types.
+pub const MAX_VARIABLES: usize = 300;
+
 /// The completions at `offset` of `path`.
 pub fn completion(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: usize) -> Vec<CompletionItem> {
+    completion_list(ws, cache, path, offset).items
+}
+
+/// The completions at `offset` of `path`, and whether the list was cut.
+pub fn completion_list(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: usize) -> CompletionList {
     let Some(a) = cache.get(ws, path) else {
-        return Vec::new();
+        return CompletionList::default();
     };
     let ctx = context::at(&a, offset);
-    let edit = |new_text: String| {
-        Some(CompletionTextEdit::Edit(TextEdit {
-            range: a.doc.range(Span::new(ctx.prefix_start, offset.max(ctx.prefix_start))),
-            new_text,
-        }))
-    };
+    let range = a.doc.range(Span::new(ctx.prefix_start, offset.max(ctx.prefix_start)));
+    let edit = |new_text: String| Some(CompletionTextEdit::Edit(TextEdit { range, new_text }));
+    let mut incomplete = false;
     let mut items = match &ctx.position {
         Position::Quiet => Vec::new(),
         Position::Status => status_items(),
+        Position::Placeholder => placeholder_items(&a, ctx.prefix_start),
         Position::Path { dir } => path_items(ws, &a, dir),
         Position::Member { receiver, name } => {
             let ty = receiver.clone().or_else(|| {
@@ -79,7 +87,7 @@ pub fn completion(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: us
             });
             ty.map(|t| member_items(&t)).unwrap_or_default()
         }
-        Position::Name { job_position } => name_items(ws, cache, &a, &ctx, *job_position),
+        Position::Name { job_position } => name_items(ws, cache, &a, &ctx, *job_position, &mut incomplete),
     };
     for item in &mut items {
         if item.text_edit.is_none() {
@@ -87,7 +95,20 @@ pub fn completion(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: us
             item.text_edit = edit(text);
         }
     }
-    items
+    CompletionList {
+        is_incomplete: incomplete,
+        items,
+    }
+}
+
+/// Whether the characters of `typed` occur in `name` in order, ignoring
+/// case (the client's own filter is no looser).
+fn matches_typed(name: &str, typed: &str) -> bool {
+    let mut chars = name.chars().flat_map(char::to_lowercase);
+    typed
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|t| chars.by_ref().any(|c| c == t))
 }
 
 fn markdown(value: String) -> Option<Documentation> {
@@ -95,6 +116,21 @@ fn markdown(value: String) -> Option<Documentation> {
         kind: MarkupKind::Markdown,
         value,
     }))
+}
+
+/// Variables to interpolate in a string (`'$na|'`).
+fn placeholder_items(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
+    let mut seen = HashSet::new();
+    visible_symbols(a, offset)
+        .into_iter()
+        .filter(|(_, s)| s.kind != SymbolKind::Control && seen.insert(s.name.clone()))
+        .map(|(_, s)| CompletionItem {
+            label: s.name.clone(),
+            kind: Some(CompletionItemKind::VARIABLE),
+            detail: Some(s.kind.describe().to_string()),
+            ..CompletionItem::default()
+        })
+        .collect()
 }
 
 fn status_items() -> Vec<CompletionItem> {
@@ -241,6 +277,7 @@ fn name_items(
     a: &Analysis,
     ctx: &CursorContext,
     job_position: bool,
+    incomplete: &mut bool,
 ) -> Vec<CompletionItem> {
     let mut items = Vec::new();
     if let Some(call) = &ctx.call {
@@ -248,10 +285,16 @@ fn name_items(
     }
     // Variables and parameters in scope, innermost first, one per name.
     let mut seen = HashSet::new();
+    let mut listed = 0;
     for (_, s) in visible_symbols(a, ctx.prefix_start) {
-        if s.kind == SymbolKind::Control || !seen.insert(s.name.clone()) {
+        if s.kind == SymbolKind::Control || !matches_typed(&s.name, &ctx.prefix) || !seen.insert(s.name.clone()) {
             continue;
         }
+        if listed == MAX_VARIABLES {
+            *incomplete = true;
+            break;
+        }
+        listed += 1;
         let kind = if s.kind == SymbolKind::Parameter {
             CompletionItemKind::FIELD
         } else {

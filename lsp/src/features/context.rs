@@ -12,6 +12,8 @@ use jobflow_compiler::syntax::token::{Keyword, Token, TokenKind};
 pub enum Position {
     /// Inside a comment or a string: nothing to complete.
     Quiet,
+    /// After `$` or `${` inside a string: a variable to interpolate.
+    Placeholder,
     /// After `$`: a status variable.
     Status,
     /// After `./`, `../` or `/` in operand position: the next element of an
@@ -141,7 +143,10 @@ pub fn at(a: &Analysis, offset: usize) -> CursorContext {
         .collect();
     let call = call_context(region, &before);
 
-    let position = if in_comment || in_string {
+    let before_prefix = text.get(..prefix_start).unwrap_or("");
+    let position = if in_string && (before_prefix.ends_with('$') || before_prefix.ends_with("${")) {
+        Position::Placeholder
+    } else if in_comment || in_string {
         Position::Quiet
     } else {
         let prev_char = text.get(..prefix_start).and_then(|t| t.chars().next_back());
