@@ -27,6 +27,7 @@ need node nodejs
 need npm npm
 need /usr/sbin/sshd openssh-server   # the SSH tests start a real sshd on 127.0.0.1
 need ssh-keygen openssh-client
+need sudo sudo                       # sudo over SSH is tested with a passwordless test user
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
