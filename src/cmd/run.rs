@@ -108,6 +108,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
+    let objects = jobflow_stdlib::objects::ObjectStore::new(root.clone());
     let mut loader = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root)));
     loader.insert(&abspath, module);
     let stdout = std::io::stdout();
@@ -116,7 +117,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     let mut ctx = RunContext {
         library: &library,
         loader: &mut loader,
-        objects: None,
+        objects: Some(&objects),
         output: &mut out,
     };
     loop {

@@ -4,6 +4,7 @@
 use super::Abnormal;
 use crate::bytecode::{CmpOp, ConstId};
 use crate::context::RunContext;
+use crate::native::ObjectTree;
 use crate::process::{LinkedModule, Process};
 use crate::value::{self, Function, ObjectRef, Value, ValueError};
 use std::cmp::Ordering;
@@ -44,13 +45,15 @@ pub fn resolve_path(dir: &str, text: &str) -> String {
 }
 
 /// `container.name = v` (update job).
-pub(crate) fn set_attr(container: &Value, name: &str, v: Value) -> Result<(), Abnormal> {
+pub(crate) fn set_attr(
+    container: &Value,
+    name: &str,
+    v: Value,
+    objects: Option<&dyn ObjectTree>,
+) -> Result<(), Abnormal> {
     match container {
         Value::Dict(d) => Ok(d.insert(Value::str(name), v)?),
-        Value::Object(o) => Err(Abnormal::new(format!(
-            "cannot update field '{name}' of {}: object writes are not available in this build",
-            o.abspath
-        ))),
+        Value::Object(o) => set_field(o, name, &v, objects),
         other => Err(Abnormal::new(format!(
             "cannot set attribute '{name}' of a value of type {}",
             other.type_name()
@@ -58,17 +61,29 @@ pub(crate) fn set_attr(container: &Value, name: &str, v: Value) -> Result<(), Ab
     }
 }
 
+/// Writes an object field through the object tree.
+fn set_field(o: &ObjectRef, name: &str, v: &Value, objects: Option<&dyn ObjectTree>) -> Result<(), Abnormal> {
+    match objects {
+        Some(tree) => tree.set(o, name, v).map_err(|e| Abnormal::new(e.detail)),
+        None => Err(Abnormal::new(format!(
+            "cannot update field '{name}' of {}: no object tree",
+            o.abspath
+        ))),
+    }
+}
+
 /// `container[key] = v` (update job).
-pub(crate) fn set_index(container: &Value, key: Value, v: Value) -> Result<(), Abnormal> {
+pub(crate) fn set_index(
+    container: &Value,
+    key: Value,
+    v: Value,
+    objects: Option<&dyn ObjectTree>,
+) -> Result<(), Abnormal> {
     match (container, &key) {
         (Value::Array(a), Value::Int(i)) => Ok(a.set(*i, v)?),
         (Value::Array(_), Value::BigInt(b)) => Err(ValueError::IndexOutOfRange { index: b.to_string() }.into()),
         (Value::Dict(d), _) => Ok(d.insert(key, v)?),
-        (Value::Object(o), Value::Str(name)) => Err(Abnormal::new(format!(
-            "cannot update field '{}' of {}: object writes are not available in this build",
-            name.as_str(),
-            o.abspath
-        ))),
+        (Value::Object(o), Value::Str(name)) => set_field(o, name.as_str(), &v, objects),
         (other, k) => Err(Abnormal::new(format!(
             "cannot set an item of a value of type {} with a key of type {}",
             other.type_name(),

@@ -372,13 +372,13 @@ impl Process {
                         let container = self.pop();
                         let v = self.pop();
                         let name = lm.module.const_str(name).unwrap_or_default();
-                        tryv!(super::ops::set_attr(&container, name, v));
+                        tryv!(super::ops::set_attr(&container, name, v, ctx.objects));
                     }
                     Instr::SetIndex => {
                         let key = self.pop();
                         let container = self.pop();
                         let v = self.pop();
-                        tryv!(super::ops::set_index(&container, key, v));
+                        tryv!(super::ops::set_index(&container, key, v, ctx.objects));
                     }
                     Instr::ToStr => {
                         let t = self.top_mut();
