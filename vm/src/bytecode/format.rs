@@ -317,6 +317,22 @@ pub fn read_module_unverified(bytes: &[u8]) -> Result<Module, FormatError> {
     Ok(module)
 }
 
+/// Whether the compiled module `jfc` stands for the flow whose source is
+/// `jf` (`cli-and-layout.md`: `NAME.jfc` is used when no `NAME.jf` is
+/// newer): the module exists, and the source is missing or not newer. A
+/// modification time that cannot be read counts as "newer source", so a
+/// doubtful module is recompiled rather than trusted.
+pub fn compiled_is_current(jf: &std::path::Path, jfc: &std::path::Path) -> bool {
+    let Ok(module_time) = std::fs::metadata(jfc).and_then(|m| m.modified()) else {
+        return false;
+    };
+    match std::fs::metadata(jf) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(_) => false,
+        Ok(m) => m.modified().is_ok_and(|source_time| source_time <= module_time),
+    }
+}
+
 /// A module's identity: a 128-bit hash (XXH3) of its serialized form. Two
 /// modules with the same hash are the same module for every practical
 /// purpose; snapshots name the modules of a process by it.
@@ -451,6 +467,33 @@ mod tests {
         }
         // Most damage is caught; some (a changed constant) is harmless.
         assert!(accepted < 3000, "{accepted}");
+    }
+
+    #[test]
+    fn compiled_module_is_current_unless_the_source_is_newer() {
+        let dir = std::env::temp_dir().join(format!("jfc-current-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (jf, jfc) = (dir.join("a.jf"), dir.join("a.jfc"));
+        assert!(!compiled_is_current(&jf, &jfc), "no module");
+        std::fs::write(&jfc, b"x").unwrap();
+        assert!(compiled_is_current(&jf, &jfc), "module without source");
+        let now = std::time::SystemTime::now();
+        let hour = std::time::Duration::from_secs(3600);
+        let set = |p: &std::path::Path, t| {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(t)
+                .unwrap()
+        };
+        std::fs::write(&jf, b"y").unwrap();
+        set(&jf, now);
+        set(&jfc, now - hour);
+        assert!(!compiled_is_current(&jf, &jfc), "newer source");
+        set(&jfc, now + hour);
+        assert!(compiled_is_current(&jf, &jfc), "older source");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// The serialized shape of modules is pinned: when this fails, the
