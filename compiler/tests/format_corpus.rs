@@ -1,6 +1,7 @@
 //! Every flow of the repository, formatted: the result formats to itself
 //! (idempotency), parses to the same syntax tree as the original (spans
-//! aside), and keeps every comment in order.
+//! aside), compiles to the same bytecode (the line table aside, which moves
+//! with the jobs), and keeps every comment in order.
 //!
 //! The flows are found at test time under `compiler/tests/`, `tests/`,
 //! `examples/` and `editors/`, so new fixtures are covered without listing
@@ -68,6 +69,20 @@ fn tree(parsed: &Parsed) -> String {
     without_spans(&format!("{:?}", parsed.program))
 }
 
+/// The bytecode of a parsed flow without its line tables, or why it did not
+/// compile.
+fn bytecode(parsed: &Parsed, src: &str) -> String {
+    match jobflow_compiler::codegen::generate(&parsed.program, src, "flow.jf") {
+        Ok(mut module) => {
+            for func in module.funcs.values_mut() {
+                func.lines.clear();
+            }
+            format!("{module:?}")
+        }
+        Err(e) => format!("error: {e}"),
+    }
+}
+
 fn comments(src: &str, parsed: &Parsed) -> Vec<String> {
     parsed
         .comments
@@ -83,6 +98,21 @@ fn span_erasure_ignores_only_positions() {
     let c = tree(&parse("print(1) => print(2)"));
     assert_eq!(a, b);
     assert_ne!(a, c);
+}
+
+#[test]
+fn bytecode_comparison_ignores_only_the_line_table() {
+    let a = parse("print(1) -> print(2)");
+    let b = parse("print(1)\n\n   -> print(2)");
+    let c = parse("print(1) -> print(3)");
+    assert_eq!(
+        bytecode(&a, "print(1) -> print(2)"),
+        bytecode(&b, "print(1)\n\n   -> print(2)")
+    );
+    assert_ne!(
+        bytecode(&a, "print(1) -> print(2)"),
+        bytecode(&c, "print(1) -> print(3)")
+    );
 }
 
 #[test]
@@ -134,6 +164,9 @@ fn check_corpus() {
         let reparsed = parse(&out);
         if tree(&original) != tree(&reparsed) {
             failures.push(format!("{shown}: the syntax tree changed:\n{out}"));
+        }
+        if bytecode(&original, src) != bytecode(&reparsed, &out) {
+            failures.push(format!("{shown}: the bytecode changed:\n{out}"));
         }
         if comments(src, &original) != comments(&out, &reparsed) {
             failures.push(format!("{shown}: comments changed"));
