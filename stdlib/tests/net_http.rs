@@ -50,7 +50,9 @@ fn err(path: &str, keywords: &[(&str, Value)]) -> String {
 
 fn get(v: &Value, key: &str) -> Value {
     match v {
-        Value::Dict(d) => d.get(&s(key)).unwrap_or_else(|_| panic!("no key {key} in {}", v.to_repr())),
+        Value::Dict(d) => d
+            .get(&s(key))
+            .unwrap_or_else(|_| panic!("no key {key} in {}", v.to_repr())),
         other => panic!("not a Dictionary: {}", other.to_repr()),
     }
 }
@@ -63,7 +65,9 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 fn int(v: &Value, key: &str) -> i64 {
-    get(v, key).as_int().unwrap_or_else(|| panic!("{key} is not an Integer"))
+    get(v, key)
+        .as_int()
+        .unwrap_or_else(|| panic!("{key} is not an Integer"))
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -105,7 +109,10 @@ fn result_dictionary_has_every_key_in_order() {
     assert!(keys(&get(&r, "cookies")).is_empty());
     assert!(array(get(&r, "history")).is_empty());
     assert!(matches!(get(&r, "binary"), Value::Bool(false)));
-    assert!(body.contains(concat!("user-agent: jobflow/", env!("CARGO_PKG_VERSION"))), "{body}");
+    assert!(
+        body.contains(concat!("user-agent: jobflow/", env!("CARGO_PKG_VERSION"))),
+        "{body}"
+    );
 }
 
 #[test]
@@ -138,7 +145,10 @@ fn redirects_are_followed_and_listed_oldest_first() {
 #[test]
 fn a_redirect_loop_fails_the_job() {
     let e = err("/loop", &[]);
-    assert!(e.starts_with("redirects could not be followed from http://127.0.0.1:"), "{e}");
+    assert!(
+        e.starts_with("redirects could not be followed from http://127.0.0.1:"),
+        "{e}"
+    );
     assert!(e.contains("Exceeded 30 redirects."), "{e}");
 }
 
@@ -163,9 +173,15 @@ fn basic_auth_only_with_both_user_and_password() {
 
 #[test]
 fn data_dictionary_and_pairs_are_form_encoded() {
-    let body = echo(&[("data", dict(vec![("a", Value::Int(1)), ("b", s("x y&z")), ("n", Value::Null)]))]);
+    let body = echo(&[(
+        "data",
+        dict(vec![("a", Value::Int(1)), ("b", s("x y&z")), ("n", Value::Null)]),
+    )]);
     assert!(body.starts_with("POST /echo"), "{body}");
-    assert!(body.contains("content-type: application/x-www-form-urlencoded"), "{body}");
+    assert!(
+        body.contains("content-type: application/x-www-form-urlencoded"),
+        "{body}"
+    );
     assert!(body.ends_with("\r\n\r\na=1&b=x+y%26z"), "{body}");
 
     let pairs = Value::array(vec![
@@ -201,12 +217,18 @@ fn data_string_and_binary_bodies() {
 #[test]
 fn other_data_types_are_refused() {
     assert_eq!(err("/echo", &[("data", Value::Int(3))]), "invalid data type: Integer");
-    assert_eq!(err("/echo", &[("data", Value::Bool(true))]), "invalid data type: Boolean");
+    assert_eq!(
+        err("/echo", &[("data", Value::Bool(true))]),
+        "invalid data type: Boolean"
+    );
 }
 
 #[test]
 fn json_encoding() {
-    let data = dict(vec![("a", Value::Int(1)), ("b", Value::array(vec![Value::Bool(true), Value::Null]))]);
+    let data = dict(vec![
+        ("a", Value::Int(1)),
+        ("b", Value::array(vec![Value::Bool(true), Value::Null])),
+    ]);
     let body = echo(&[("data", data.clone()), ("encode", s("json"))]);
     assert!(body.contains("content-type: application/json"), "{body}");
     assert!(body.ends_with("\r\n\r\n{\"a\": 1, \"b\": [true, null]}"), "{body}");
@@ -229,7 +251,10 @@ fn json_encoding() {
 
 #[test]
 fn params_are_appended_to_the_query() {
-    let r = ok("/echo?x=1", &[("params", dict(vec![("q", s("a b")), ("n", Value::Int(2))]))]);
+    let r = ok(
+        "/echo?x=1",
+        &[("params", dict(vec![("q", s("a b")), ("n", Value::Int(2))]))],
+    );
     assert!(text(&r, "text").starts_with("GET /echo?x=1&q=a+b&n=2 HTTP/1.1"));
     assert_eq!(text(&r, "url"), server().url("/echo?x=1&q=a+b&n=2"));
     assert!(err("/echo", &[("params", Value::Int(1))]).starts_with("invalid params type: Integer"));
@@ -246,7 +271,10 @@ fn files_in_every_form() {
     }));
     let files = Value::array(vec![
         Value::array(vec![s("f"), dict(vec![("name", s("a.txt")), ("data", s("hello"))])]),
-        Value::array(vec![s("f"), Value::array(vec![s("b.bin"), Value::binary(vec![0, 255])])]),
+        Value::array(vec![
+            s("f"),
+            Value::array(vec![s("b.bin"), Value::binary(vec![0, 255])]),
+        ]),
         Value::array(vec![s("g"), s(&path.display().to_string())]),
         Value::array(vec![s("h"), file_value]),
     ]);
@@ -294,7 +322,10 @@ fn http_methods_and_the_default_rule() {
     assert!(echo(&[("http_method", s("GET")), ("data", s("x"))]).starts_with("GET "));
     let head = ok("/echo", &[("http_method", s("HEAD"))]);
     assert_eq!((int(&head, "code"), text(&head, "text")), (200, String::new()));
-    assert_eq!(err("/echo", &[("http_method", s("PATCH"))]), "HTTP method PATCH is not allowed");
+    assert_eq!(
+        err("/echo", &[("http_method", s("PATCH"))]),
+        "HTTP method PATCH is not allowed"
+    );
 }
 
 #[test]
@@ -306,7 +337,10 @@ fn headers_and_cookies_are_sent() {
     let lower = body.to_ascii_lowercase();
     assert!(lower.contains("x-token: abc\r\n"), "{body}");
     assert!(lower.contains("x-num: 5\r\n"), "{body}");
-    assert!(lower.contains("cookie: sid=42; lang=ja\r\n") || lower.contains("cookie: lang=ja; sid=42\r\n"), "{body}");
+    assert!(
+        lower.contains("cookie: sid=42; lang=ja\r\n") || lower.contains("cookie: lang=ja; sid=42\r\n"),
+        "{body}"
+    );
     let e = err("/echo", &[("headers", dict(vec![("Bad Name", s("x"))]))]);
     assert!(e.starts_with("invalid headers: "), "{e}");
     let e = err("/echo", &[("headers", s("X: y"))]);
@@ -320,7 +354,11 @@ fn response_cookies_and_cookies_across_redirects() {
     assert_eq!(keys(&cookies), ["a", "b"]);
     assert_eq!(text(&cookies, "b"), "two");
     let r = ok("/cookies/redirect", &[]);
-    assert!(text(&r, "text").to_ascii_lowercase().contains("cookie: hop=1"), "{}", text(&r, "text"));
+    assert!(
+        text(&r, "text").to_ascii_lowercase().contains("cookie: hop=1"),
+        "{}",
+        text(&r, "text")
+    );
 }
 
 #[test]
@@ -371,12 +409,21 @@ fn a_slow_server_times_out() {
     let e = open("/sleep/3000", &[("timeout", Value::Float(0.3))]).expect_err("times out");
     assert!(start.elapsed() < Duration::from_millis(2500), "{:?}", start.elapsed());
     assert!(
-        matches!(e, NetError::Http { kind: HttpFailure::Timeout, .. }),
+        matches!(
+            e,
+            NetError::Http {
+                kind: HttpFailure::Timeout,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(
         e.to_string(),
-        format!("timed out waiting for {}: no answer within 0.3 seconds", server().url("/sleep/3000"))
+        format!(
+            "timed out waiting for {}: no answer within 0.3 seconds",
+            server().url("/sleep/3000")
+        )
     );
     // Within the limit, it answers.
     let r = ok("/sleep/50", &[("timeout", Value::Int(5))]);
@@ -392,7 +439,16 @@ fn a_closed_port_fails_with_a_sentence() {
     };
     let url = format!("http://127.0.0.1:{port}/");
     let e = urlopen_job(&[s(&url)], &[]).expect_err("refused");
-    assert!(matches!(e, NetError::Http { kind: HttpFailure::Connect, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            NetError::Http {
+                kind: HttpFailure::Connect,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     let text = e.to_string();
     assert!(text.starts_with(&format!("cannot connect to {url}: ")), "{text}");
     assert!(text.to_ascii_lowercase().contains("refused"), "{text}");
@@ -413,7 +469,10 @@ fn bad_urls_and_arguments() {
     let e = urlopen_job(&[s("not a url")], &[]).expect_err("bad URL");
     assert!(e.to_string().starts_with("invalid URL 'not a url': "), "{e}");
     let e = urlopen_job(&[s("ftp://127.0.0.1/")], &[]).expect_err("bad scheme");
-    assert_eq!(e.to_string(), "invalid URL 'ftp://127.0.0.1/': the scheme must be http or https");
+    assert_eq!(
+        e.to_string(),
+        "invalid URL 'ftp://127.0.0.1/': the scheme must be http or https"
+    );
     let e = urlopen_job(&[Value::Int(1)], &[]).expect_err("not a string");
     assert_eq!(e.to_string(), "url must be a String, not Integer");
     let e = urlopen_job(&[], &[]).expect_err("missing");
@@ -456,4 +515,30 @@ async fn the_async_executor_is_send() {
     let resp = handle.await.expect("joined").expect("ok");
     assert_eq!(resp.code, 201);
     assert_eq!(text(&resp.into_value(), "text"), "status 201");
+}
+
+#[test]
+fn https_to_a_plain_http_server_is_a_tls_failure() {
+    let url = format!("https://{}/echo", server().addr);
+    for verify in [false, true] {
+        let e = urlopen_job(
+            &[s(&url)],
+            &kw(&[("verify", Value::Bool(verify)), ("quiet", Value::Bool(true))]),
+        )
+        .expect_err("no TLS there");
+        assert!(
+            matches!(
+                e,
+                NetError::Http {
+                    kind: HttpFailure::Tls,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().starts_with(&format!("TLS handshake failed with {url}: ")),
+            "{e}"
+        );
+    }
 }

@@ -49,12 +49,7 @@ pub(crate) fn seconds(value: Option<&Value>, what: &str) -> Result<Option<f64>, 
 /// The entries of a Dictionary as `(key, value)` pairs, in order.
 pub(crate) fn dict_entries(value: &Value) -> Option<Vec<(Value, Value)>> {
     match value {
-        Value::Dict(d) => Some(
-            d.borrow()
-                .iter()
-                .map(|(k, v)| (k.value().clone(), v.clone()))
-                .collect(),
-        ),
+        Value::Dict(d) => Some(d.borrow().iter().map(|(k, v)| (k.value().clone(), v.clone())).collect()),
         _ => None,
     }
 }

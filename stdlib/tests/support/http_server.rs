@@ -197,7 +197,14 @@ fn handle(stream: TcpStream) -> std::io::Result<()> {
             &[("Location", "/echo".into()), ("Set-Cookie", "hop=1; Path=/".into())],
             b"",
         ),
-        "/binary" => respond(&stream, &req, ok, 200, &[text("image/png")], b"\x89PNG\r\n\x1a\n\x00\xff"),
+        "/binary" => respond(
+            &stream,
+            &req,
+            ok,
+            200,
+            &[text("image/png")],
+            b"\x89PNG\r\n\x1a\n\x00\xff",
+        ),
         "/octet" => respond(&stream, &req, ok, 200, &[], b"raw\x00bytes"),
         "/sjis" => {
             // 「日本語」 in Shift_JIS.
@@ -231,7 +238,14 @@ fn handle(stream: TcpStream) -> std::io::Result<()> {
         ),
         p if p.starts_with("/status/") => {
             let code: u16 = p["/status/".len()..].parse().unwrap_or(500);
-            respond(&stream, &req, ok, code, &[text("text/plain")], format!("status {code}").as_bytes())
+            respond(
+                &stream,
+                &req,
+                ok,
+                code,
+                &[text("text/plain")],
+                format!("status {code}").as_bytes(),
+            )
         }
         p if p.starts_with("/redirect/") => {
             let n: u32 = p["/redirect/".len()..].parse().unwrap_or(0);

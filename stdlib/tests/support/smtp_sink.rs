@@ -134,7 +134,11 @@ fn session(stream: TcpStream, options: &SinkOptions, store: &Mutex<Vec<Received>
                 if line == ".\r\n" || line == ".\n" {
                     break;
                 }
-                data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                data.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
             }
             current.data = data;
             if let Ok(mut m) = store.lock() {

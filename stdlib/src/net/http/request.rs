@@ -2,7 +2,9 @@
 //! into plain data (`stdlib.md` 1, `urlopen`).
 
 use crate::functions::args::Params;
-use crate::net::args::{array_pairs, bind_error, dict_entries, flag, json_dump, opt_text, seconds, text, text_dict, text_pairs};
+use crate::net::args::{
+    array_pairs, bind_error, dict_entries, flag, json_dump, opt_text, seconds, text, text_dict, text_pairs,
+};
 use crate::net::error::NetError;
 use jobflow_vm::native::CallArgs;
 use jobflow_vm::Value;
@@ -213,12 +215,7 @@ impl UrlRequest {
                 "PUT" => HttpMethod::Put,
                 "DELETE" => HttpMethod::Delete,
                 "HEAD" => HttpMethod::Head,
-                _ => {
-                    return Err(NetError::argument(format!(
-                        "HTTP method {} is not allowed",
-                        text(v)
-                    )))
-                }
+                _ => return Err(NetError::argument(format!("HTTP method {} is not allowed", text(v)))),
             },
         };
 
@@ -237,7 +234,9 @@ impl UrlRequest {
         let cookies = text_dict(cookies, "cookies")?;
         for (name, value) in &cookies {
             if name.is_empty() || !is_cookie_text(name) || !is_cookie_text(value) {
-                return Err(NetError::argument(format!("invalid cookies: cannot send cookie {name:?}")));
+                return Err(NetError::argument(format!(
+                    "invalid cookies: cannot send cookie {name:?}"
+                )));
             }
         }
 
@@ -313,12 +312,7 @@ fn with_params(url: &str, params: Option<&Value>) -> Result<String, NetError> {
         }
         Some(v) => match dict_entries(v).or_else(|| array_pairs(v)) {
             Some(p) => text_pairs(p),
-            None => {
-                return Err(NetError::argument(format!(
-                    "invalid params type: {}",
-                    v.type_name()
-                )))
-            }
+            None => return Err(NetError::argument(format!("invalid params type: {}", v.type_name()))),
         },
     };
     if !pairs.is_empty() {
@@ -362,9 +356,8 @@ fn multipart(data: Option<&Value>, files: &Value) -> Result<RequestBody, NetErro
     };
     let entries = match files {
         Value::Dict(_) => dict_entries(files).unwrap_or_default(),
-        Value::Array(_) => array_pairs(files).ok_or_else(|| {
-            NetError::argument("invalid files: an Array of files must hold [field, FILE] pairs")
-        })?,
+        Value::Array(_) => array_pairs(files)
+            .ok_or_else(|| NetError::argument("invalid files: an Array of files must hold [field, FILE] pairs"))?,
         other => {
             return Err(NetError::argument(format!(
                 "invalid files: expected a Dictionary or an Array of [field, FILE] pairs, not {}",

@@ -42,7 +42,7 @@ pub struct UrlResponse {
 impl UrlResponse {
     /// Decodes a received body and classifies it.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub(crate) fn new(
         url: String,
         code: u16,
         version: i64,
@@ -82,10 +82,7 @@ impl UrlResponse {
     /// this order.
     pub fn into_value(self) -> Value {
         let pairs = |items: Vec<(String, String)>| {
-            let map: IndexMap<Key, Value> = items
-                .into_iter()
-                .map(|(k, v)| (Key::str(k), Value::str(v)))
-                .collect();
+            let map: IndexMap<Key, Value> = items.into_iter().map(|(k, v)| (Key::str(k), Value::str(v))).collect();
             Value::dict(map)
         };
         let history = self
@@ -121,7 +118,11 @@ impl UrlResponse {
 /// `^video`, `octet` or `binary`, ignoring case.
 pub fn is_binary_type(content_type: &str) -> bool {
     let t = content_type.trim().to_ascii_lowercase();
-    t.starts_with("image") || t.starts_with("audio") || t.starts_with("video") || t.contains("octet") || t.contains("binary")
+    t.starts_with("image")
+        || t.starts_with("audio")
+        || t.starts_with("video")
+        || t.contains("octet")
+        || t.contains("binary")
 }
 
 /// The `charset` parameter of a `Content-Type` value, unquoted.
@@ -207,7 +208,13 @@ mod tests {
 
     #[test]
     fn binary_types_follow_the_spec() {
-        for t in ["image/png", "Audio/ogg", "video/mp4", "application/octet-stream", "x/binary-thing"] {
+        for t in [
+            "image/png",
+            "Audio/ogg",
+            "video/mp4",
+            "application/octet-stream",
+            "x/binary-thing",
+        ] {
             assert!(is_binary_type(t), "{t}");
         }
         for t in ["text/html; charset=utf-8", "application/json", "text/plain-image"] {
@@ -217,7 +224,10 @@ mod tests {
 
     #[test]
     fn charset_parameter_is_found_and_unquoted() {
-        assert_eq!(charset_param("text/html; charset=\"Shift_JIS\""), Some("Shift_JIS".into()));
+        assert_eq!(
+            charset_param("text/html; charset=\"Shift_JIS\""),
+            Some("Shift_JIS".into())
+        );
         assert_eq!(charset_param("text/html;CHARSET=utf-8"), Some("utf-8".into()));
         assert_eq!(charset_param("text/html"), None);
     }

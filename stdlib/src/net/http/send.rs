@@ -206,9 +206,7 @@ async fn read_local(path: &str) -> Result<(String, Vec<u8>), NetError> {
 fn http_error(e: &reqwest::Error, url: &str, timeout: Option<f64>) -> NetError {
     let detail = chain_text(e);
     let lower = detail.to_ascii_lowercase();
-    let timed_out = e.is_timeout()
-        || lower.contains("timed out")
-        || io_timed_out(e);
+    let timed_out = e.is_timeout() || lower.contains("timed out") || io_timed_out(e);
     let kind = if timed_out {
         HttpFailure::Timeout
     } else if lower.contains("dns error") || lower.contains("lookup address") {

@@ -241,10 +241,9 @@ impl MailConfig {
         let smtp_server = match mail.get("smtp_server") {
             None => None,
             Some(toml::Value::String(s)) => Some(SmtpSettings::parse(s).map_err(|e| err(e.to_string()))?),
-            Some(toml::Value::Table(t)) => Some(
-                SmtpSettings::from_fields(|name| t.get(name).map(toml_value))
-                    .map_err(|e| err(e.to_string()))?,
-            ),
+            Some(toml::Value::Table(t)) => {
+                Some(SmtpSettings::from_fields(|name| t.get(name).map(toml_value)).map_err(|e| err(e.to_string()))?)
+            }
             Some(_) => return Err(err("'smtp_server' must be a string or a table".into())),
         };
         Ok(MailConfig { from, smtp_server })

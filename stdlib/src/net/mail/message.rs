@@ -59,7 +59,7 @@ impl MailRequest {
         }
 
         let text_part = |content: &str, subtype: &str| -> Result<SinglePart, NetError> {
-            let bytes = codec.encode(content).map_err(|e| NetError::argument(e.detail))?;
+            let bytes = codec.encode(&crlf(content)).map_err(|e| NetError::argument(e.detail))?;
             let content_type = ContentType::parse(&format!("text/{subtype}; charset={}", self.charset))
                 .map_err(|e| NetError::argument(format!("invalid charset {:?}: {e}", self.charset)))?;
             Ok(SinglePart::builder().header(content_type).body(Body::new(bytes)))
@@ -105,6 +105,12 @@ impl MailRequest {
         let bytes = self.message()?.formatted();
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
+}
+
+/// `text` with every line ending as CRLF, as SMTP wants it (a bare LF is
+/// refused by strict servers).
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n")
 }
 
 /// A checked address as a lettre mailbox.

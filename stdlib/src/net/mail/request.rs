@@ -134,11 +134,7 @@ impl MailRequest {
 
         let attachments = match attach_files {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .borrow()
-                .iter()
-                .map(attachment)
-                .collect::<Result<Vec<_>, _>>()?,
+            Some(Value::Array(items)) => items.borrow().iter().map(attachment).collect::<Result<Vec<_>, _>>()?,
             Some(v) => vec![attachment(v)?],
         };
 

@@ -39,10 +39,7 @@ pub async fn mailto(req: &MailRequest) -> Result<MailOutcome, NetError> {
     let server = &req.server;
     tracing::debug!(server = %server.address(), recipients = message.envelope().to().len(), "mailto");
     let transport = transport(server)?;
-    transport
-        .send(message)
-        .await
-        .map_err(|e| smtp_error(&e, server))?;
+    transport.send(message).await.map_err(|e| smtp_error(&e, server))?;
     Ok(MailOutcome::Sent)
 }
 
@@ -88,8 +85,7 @@ fn smtp_error(e: &lettre::transport::smtp::Error, server: &SmtpSettings) -> NetE
         }
     }
     let lower = texts.join(" ").to_ascii_lowercase();
-    let timed_out = e.is_timeout()
-        || io_timed_out(e);
+    let timed_out = e.is_timeout() || io_timed_out(e);
     let (kind, detail) = if let Some(code) = e.status() {
         let kind = if lower.contains("auth") || code.to_string().starts_with("53") {
             SmtpFailure::Auth
