@@ -200,7 +200,7 @@ mod tests {
         for _ in 0..100_000 {
             src.push_str(" + 1");
         }
-        src.push_str("]");
+        src.push(']');
         for _ in 0..100_000 {
             src.push_str(" -> [y = 2]");
         }
