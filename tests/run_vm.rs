@@ -48,7 +48,10 @@ fn final_status_is_the_exit_status_masked() {
     assert_eq!(flow("['exit 3']").2, 3);
     assert_eq!(flow("return('', -1)").2, 255);
     assert_eq!(flow("exit(258)").2, 2);
-    assert_eq!(flow("print('a') -> ['exit 4'] => print($STATUS)"), ("a\n4\n".into(), String::new(), 0));
+    assert_eq!(
+        flow("print('a') -> ['exit 4'] => print($STATUS)"),
+        ("a\n4\n".into(), String::new(), 0)
+    );
 }
 
 #[test]
@@ -68,14 +71,14 @@ fn failed_command_under_arrow_aborts() {
 
 #[test]
 fn commands_get_stdin_dir_and_encoding() {
-    let (out, _, status) = flow("['cat' << 'in put'] -> print($RESULT) -> { __dir__ = '/' | ['pwd'] } -> print($RESULT)");
+    let (out, _, status) =
+        flow("['cat' << 'in put'] -> print($RESULT) -> { __dir__ = '/' | ['pwd'] } -> print($RESULT)");
     assert_eq!((out.as_str(), status), ("in put\n/\n", 0));
 }
 
 #[test]
 fn string_building_and_loops_scale() {
-    let (out, _, status) =
-        flow("[s = ''] -> { for i in 100000 | [s = s + 'x' + string(i)] } -> print(length(s))");
+    let (out, _, status) = flow("[s = ''] -> { for i in 100000 | [s = s + 'x' + string(i)] } -> print(length(s))");
     assert_eq!((out.as_str(), status), ("588890\n", 0));
 }
 

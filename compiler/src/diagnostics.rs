@@ -186,6 +186,6 @@ impl Diagnostic {
 /// Sorts diagnostics into source order (by start, then code), as section 11
 /// requires, and drops exact duplicates.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    diags.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     diags.dedup();
 }

@@ -40,7 +40,10 @@ fn variables_and_parameters_in_scope() {
     );
     // What is typed filters, as the client would.
     has("|host|\n[count = 1] -> { for item in [1] | print(it$0) }", &["item"]);
-    lacks("|host|\n[count = 1] -> { for item in [1] | print(it$0) }", &["host", "count"]);
+    lacks(
+        "|host|\n[count = 1] -> { for item in [1] | print(it$0) }",
+        &["host", "count"],
+    );
     lacks("{ for item in [1] | [] } -> print(i$0)", &["item"]);
 }
 

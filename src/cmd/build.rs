@@ -9,10 +9,7 @@
 //! every flow compiled, 1 when any has errors (no module is written for it),
 //! 2 on a usage or I/O error.
 
-// The flow walker is shared with `check` and `fmt`; until `cmd/mod.rs`
-// declares it, it is included here by path.
-#[path = "walk.rs"]
-mod walk;
+use super::walk;
 
 use jobflow_compiler::codegen::generate;
 use jobflow_compiler::diagnostics::render::{self, Format, SourceFile};

@@ -8,7 +8,7 @@ use jobflow_compiler::diagnostics::Severity;
 use jobflow_compiler::driver::{check_file, CheckContext, CheckedFile, DriverError};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `jobflow check`.
@@ -49,54 +49,6 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// Directory names never searched for flows.
-const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
-
-/// Why a path given on the command line could not be searched.
-#[derive(Debug, thiserror::Error)]
-enum WalkError {
-    #[error("{}: no such file or directory", .0.display())]
-    Missing(PathBuf),
-    #[error("cannot read directory {}: {source}", path.display())]
-    ReadDir { path: PathBuf, source: std::io::Error },
-}
-
-/// Adds the flows under `path` to `out`: the file itself, or every `.jf`
-/// file below a directory.
-fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        errors.push(WalkError::Missing(path.to_path_buf()));
-        return;
-    };
-    if !meta.is_dir() {
-        out.push(path.to_path_buf());
-        return;
-    }
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(source) => {
-                errors.push(WalkError::ReadDir { path: dir, source });
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let Ok(kind) = entry.file_type() else { continue };
-            let p = entry.path();
-            if kind.is_dir() {
-                if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
-                    stack.push(p);
-                }
-            } else if name.ends_with(".jf") && (kind.is_file() || p.is_file()) {
-                out.push(p);
-            }
-        }
-    }
-}
-
 /// The result for one file: the name to show and what checking gave.
 struct Outcome {
     shown: String,
@@ -128,13 +80,7 @@ fn plural(n: usize, word: &str) -> String {
 
 /// Runs `jobflow check`.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let mut files = Vec::new();
-    let mut walk_errors = Vec::new();
-    for p in &args.paths {
-        collect(p, &mut files, &mut walk_errors);
-    }
-    files.sort();
-    files.dedup();
+    let (files, walk_errors) = super::walk::flows(&args.paths);
     let root = args
         .root
         .as_ref()

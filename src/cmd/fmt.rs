@@ -5,10 +5,7 @@
 //! `--check`, a flow would change, or when a flow has syntax errors (it is
 //! left as it is); 2 on a usage or I/O error.
 
-// The flow walker is meant to be shared with `check`; until `cmd/mod.rs`
-// declares it, it is compiled here.
-#[path = "walk.rs"]
-mod walk;
+use super::walk;
 
 use jobflow_compiler::diagnostics::render::{self, Format, SourceFile};
 use jobflow_compiler::format::{format_source, FormatError};

@@ -6,6 +6,7 @@ mod disasm;
 mod fmt;
 mod lsp;
 mod run;
+mod walk;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

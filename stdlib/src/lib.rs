@@ -9,6 +9,8 @@
 pub mod signatures;
 
 #[cfg(feature = "runtime")]
+pub mod exec;
+#[cfg(feature = "runtime")]
 pub mod functions;
 #[cfg(feature = "runtime")]
 pub mod methods;
@@ -16,5 +18,3 @@ pub mod methods;
 pub mod net;
 #[cfg(feature = "runtime")]
 pub mod objects;
-#[cfg(feature = "runtime")]
-pub mod exec;

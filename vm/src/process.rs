@@ -109,6 +109,8 @@ pub struct LinkedModule {
     /// The Function value of each import, made once, so `[f = int]` then
     /// `f == int` compares one value with itself.
     pub(crate) builtin_fns: RefCell<Vec<Option<Value>>>,
+    /// Per method-name constant: the receiver type last seen and its method.
+    pub(crate) method_cache: RefCell<Vec<Option<(&'static str, crate::native::MethodFn)>>>,
 }
 
 impl LinkedModule {
@@ -118,6 +120,7 @@ impl LinkedModule {
         let imports = module.imports.values().map(|i| library.function(&i.name)).collect();
         let sites = vec![None; module.call_sites.len()];
         let fns = vec![None; module.imports.len()];
+        let methods = vec![None; module.consts.len()];
         LinkedModule {
             abspath: abspath.to_string(),
             dir: parent_dir(abspath),
@@ -126,6 +129,7 @@ impl LinkedModule {
             imports,
             site_cache: RefCell::new(sites),
             builtin_fns: RefCell::new(fns),
+            method_cache: RefCell::new(methods),
         }
     }
 }

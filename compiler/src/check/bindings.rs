@@ -1,12 +1,12 @@
 //! Repeated names in binding lists (E104) and duplicate parameters (E105).
 
-use super::visit::{walk, Visitor};
+use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{Args, Binding, Block, BlockKind, DictLiteral, Expr, ExprKind, Job, JobKind, Program};
 use std::collections::HashMap;
 
-/// Every diagnostic of this module.
-pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
+/// E105: duplicate parameters.
+pub(crate) fn check_params(program: &Program, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, p) in program.params.iter().enumerate() {
         if let Some(&first) = seen.get(p.name.name.as_str()) {
@@ -23,11 +23,18 @@ pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
             seen.insert(&p.name.name, i);
         }
     }
-    walk(program, &mut Bindings { out });
 }
 
-struct Bindings<'o> {
+/// The walker of E104.
+pub(crate) struct Bindings<'o> {
     out: &'o mut Vec<Diagnostic>,
+}
+
+impl<'o> Bindings<'o> {
+    /// A walker adding its diagnostics to `out`.
+    pub(crate) fn new(out: &'o mut Vec<Diagnostic>) -> Self {
+        Bindings { out }
+    }
 }
 
 impl Bindings<'_> {

@@ -2,21 +2,24 @@
 //! functions (E203, E204, `stdlib.md` 0) and event jobs (`language.md` 6.4).
 //! A keyword written twice is E104 ([`super::bindings`]), never E203/E204.
 
-use super::visit::{walk, Visitor};
+use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Target};
-use crate::syntax::ast::{Args, Expr, ExprKind, Job, JobKind, Program};
+use crate::syntax::ast::{Args, Expr, ExprKind, Job, JobKind};
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures::{self, Builtin, Signature};
 
-/// Every diagnostic of this module.
-pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnostic>) {
-    walk(program, &mut Calls { res, out });
-}
-
-struct Calls<'r, 'o> {
+/// The walker of this module's checks.
+pub(crate) struct Calls<'r, 'o> {
     res: &'r Resolution,
     out: &'o mut Vec<Diagnostic>,
+}
+
+impl<'r, 'o> Calls<'r, 'o> {
+    /// A walker reading `res` and adding its diagnostics to `out`.
+    pub(crate) fn new(res: &'r Resolution, out: &'o mut Vec<Diagnostic>) -> Self {
+        Calls { res, out }
+    }
 }
 
 impl Calls<'_, '_> {

@@ -2,23 +2,11 @@
 //! sessions nested in sessions (E107, 6.7) and jobs after a job that never
 //! lets the jobflow go on (W307).
 
-use super::visit::{walk, Visitor};
+use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Target};
-use crate::syntax::ast::{Block, BlockKind, Job, JobKind, Jobflow, Program};
+use crate::syntax::ast::{Block, BlockKind, Job, JobKind, Jobflow};
 use crate::syntax::span::Span;
-
-/// Every diagnostic of this module.
-pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnostic>) {
-    walk(
-        program,
-        &mut Control {
-            res,
-            out,
-            stack: Vec::new(),
-        },
-    );
-}
 
 /// The blocks around a job that matter to `break`, `continue` and `session`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,10 +19,22 @@ enum Frame {
     Child(&'static str),
 }
 
-struct Control<'r, 'o> {
+/// The walker of this module's checks.
+pub(crate) struct Control<'r, 'o> {
     res: &'r Resolution,
     out: &'o mut Vec<Diagnostic>,
     stack: Vec<Frame>,
+}
+
+impl<'r, 'o> Control<'r, 'o> {
+    /// A walker reading `res` and adding its diagnostics to `out`.
+    pub(crate) fn new(res: &'r Resolution, out: &'o mut Vec<Diagnostic>) -> Self {
+        Control {
+            res,
+            out,
+            stack: Vec::new(),
+        }
+    }
 }
 
 /// Why a job ends its jobflow for good, if it does.

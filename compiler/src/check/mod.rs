@@ -42,13 +42,30 @@ pub struct CheckEnv<'a> {
 pub fn check(program: &Program, resolution: &Resolution, env: CheckEnv<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     names::check(resolution, &mut out);
-    specials::check(program, &mut out);
-    bindings::check(program, &mut out);
-    control::check(program, resolution, &mut out);
-    calls::check(program, resolution, &mut out);
-    let callees = env.callees.map(|(cache, sources)| paths::Callees { cache, sources });
-    paths::check(program, resolution, callees, &mut out);
+    bindings::check_params(program, &mut out);
+    paths::check_paths(resolution, &mut out);
     defaults::check(program, resolution, &mut out);
+    // The walker-based checks share one walk; each keeps its own list.
+    let callees = env.callees.map(|(cache, sources)| paths::Callees { cache, sources });
+    let mut lists: [Vec<Diagnostic>; 5] = Default::default();
+    {
+        let [a, b, c, d, e] = &mut lists;
+        let mut walkers = (
+            specials::Specials::new(a),
+            (
+                bindings::Bindings::new(b),
+                (
+                    control::Control::new(resolution, c),
+                    (
+                        calls::Calls::new(resolution, d),
+                        paths::Paths::new(resolution, callees, e),
+                    ),
+                ),
+            ),
+        );
+        visit::walk(program, &mut walkers);
+    }
+    out.extend(lists.into_iter().flatten());
     assigned::check(program, resolution, &mut out);
     sort_diagnostics(&mut out);
     out

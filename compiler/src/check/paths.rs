@@ -3,10 +3,10 @@
 //! execution and update jobs known at compile time (E207, `language.md` 6.2,
 //! 6.3).
 
-use super::visit::{walk, Visitor};
+use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{CalleeCache, ObjectKind, PathError, Resolution, ResolvedObject, SourceProvider};
-use crate::syntax::ast::{Args, ExecJob, Expr, ExprKind, Job, JobKind, Literal, Program, TargetRoot};
+use crate::syntax::ast::{Args, ExecJob, Expr, ExprKind, Job, JobKind, Literal, TargetRoot};
 use crate::syntax::span::Span;
 
 /// How to read callees: the cache shared by a run and the files.
@@ -18,14 +18,13 @@ pub(crate) struct Callees<'c> {
     pub sources: &'c dyn SourceProvider,
 }
 
-/// Every diagnostic of this module.
-pub(crate) fn check(program: &Program, res: &Resolution, callees: Option<Callees<'_>>, out: &mut Vec<Diagnostic>) {
+/// E205: every literal path naming nothing.
+pub(crate) fn check_paths(res: &Resolution, out: &mut Vec<Diagnostic>) {
     for p in &res.paths {
         if let Some(Err(err)) = &p.object {
             out.push(not_found(p.span, &p.text, err));
         }
     }
-    walk(program, &mut Paths { res, callees, out });
 }
 
 fn not_found(span: Span, text: &str, err: &PathError) -> Diagnostic {
@@ -39,10 +38,18 @@ fn not_found(span: Span, text: &str, err: &PathError) -> Diagnostic {
     }
 }
 
-struct Paths<'r, 'c, 'o> {
+/// The walker of E206 and E207.
+pub(crate) struct Paths<'r, 'c, 'o> {
     res: &'r Resolution,
     callees: Option<Callees<'c>>,
     out: &'o mut Vec<Diagnostic>,
+}
+
+impl<'r, 'c, 'o> Paths<'r, 'c, 'o> {
+    /// A walker reading `res` (and callees) and adding its diagnostics to `out`.
+    pub(crate) fn new(res: &'r Resolution, callees: Option<Callees<'c>>, out: &'o mut Vec<Diagnostic>) -> Self {
+        Paths { res, callees, out }
+    }
 }
 
 /// An expression without the parentheses around it.

@@ -1,19 +1,22 @@
 //! Status variables: unknown `$NAME` (E102) and status variables assigned,
 //! bound, declared or updated (E103), `language.md` 2.3 and 4.3.
 
-use super::visit::{walk, Visitor};
+use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::{Block, BlockKind, Expr, ExprKind, Ident, Job, JobKind, Param, Program, TargetRoot};
+use crate::syntax::ast::{Block, BlockKind, Expr, ExprKind, Ident, Job, JobKind, Param, TargetRoot};
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures;
 
-/// Every diagnostic of this module.
-pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
-    walk(program, &mut Specials { out });
+/// The walker of this module's checks.
+pub(crate) struct Specials<'o> {
+    out: &'o mut Vec<Diagnostic>,
 }
 
-struct Specials<'o> {
-    out: &'o mut Vec<Diagnostic>,
+impl<'o> Specials<'o> {
+    /// A walker adding its diagnostics to `out`.
+    pub(crate) fn new(out: &'o mut Vec<Diagnostic>) -> Self {
+        Specials { out }
+    }
 }
 
 impl Specials<'_> {

@@ -24,6 +24,34 @@ pub(crate) trait Visitor<'a> {
     fn expr(&mut self, _expr: &'a Expr) {}
 }
 
+/// Two visitors walked together, so several checks share one walk.
+impl<'a, A: Visitor<'a>, B: Visitor<'a>> Visitor<'a> for (A, B) {
+    fn param(&mut self, index: usize, param: &'a Param) {
+        self.0.param(index, param);
+        self.1.param(index, param);
+    }
+    fn jobflow(&mut self, jobflow: &'a Jobflow) {
+        self.0.jobflow(jobflow);
+        self.1.jobflow(jobflow);
+    }
+    fn job(&mut self, job: &'a Job) {
+        self.0.job(job);
+        self.1.job(job);
+    }
+    fn enter_block(&mut self, block: &'a Block) {
+        self.0.enter_block(block);
+        self.1.enter_block(block);
+    }
+    fn leave_block(&mut self, block: &'a Block) {
+        self.0.leave_block(block);
+        self.1.leave_block(block);
+    }
+    fn expr(&mut self, expr: &'a Expr) {
+        self.0.expr(expr);
+        self.1.expr(expr);
+    }
+}
+
 /// Walks `program` in source order, calling `v`'s hooks.
 pub(crate) fn walk<'a>(program: &'a Program, v: &mut impl Visitor<'a>) {
     for (i, param) in program.params.iter().enumerate() {

@@ -11,13 +11,14 @@ use crate::syntax::ast::{Args, DictLiteral, Expr, ExprKind};
 /// Calls `f` on `root` and every expression inside it, in source order
 /// (pre-order: a node before its operands).
 pub fn for_each_expr<'a>(root: &'a Expr, mut f: impl FnMut(&'a Expr)) {
-    let mut stack: Vec<&'a Expr> = vec![root];
-    let mut children: Vec<&'a Expr> = Vec::new();
-    while let Some(e) = stack.pop() {
+    // Leaves (most expressions) never allocate: the stack grows only when a
+    // node has operands.
+    let mut stack: Vec<&'a Expr> = Vec::new();
+    let mut next = Some(root);
+    while let Some(e) = next {
         f(e);
-        children.clear();
-        push_children(e, &mut children);
-        stack.extend(children.iter().rev());
+        push_children_reversed(e, &mut stack);
+        next = stack.pop();
     }
 }
 
@@ -38,35 +39,38 @@ pub fn args_exprs(args: &Args) -> impl Iterator<Item = &Expr> {
         .chain(args.double_star.as_deref())
 }
 
-fn push_children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+/// Pushes the operands of `e` so that popping yields them in source order.
+fn push_children_reversed<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::Special(_) | ExprKind::Path(_) | ExprKind::Literal(_) | ExprKind::Error => {}
-        ExprKind::Array(items) => out.extend(items),
-        ExprKind::Dict(DictLiteral::Bindings(bs)) => out.extend(bs.iter().map(|b| &b.value)),
+        ExprKind::Array(items) => out.extend(items.iter().rev()),
+        ExprKind::Dict(DictLiteral::Bindings(bs)) => out.extend(bs.iter().rev().map(|b| &b.value)),
         ExprKind::Dict(DictLiteral::Pairs(pairs)) => {
-            for (k, v) in pairs {
-                out.push(k);
+            for (k, v) in pairs.iter().rev() {
                 out.push(v);
+                out.push(k);
             }
         }
         ExprKind::Unary { operand, .. } => out.push(operand),
         ExprKind::Not(inner) | ExprKind::Paren(inner) => out.push(inner),
         ExprKind::Binary { lhs, rhs, .. } => {
-            out.push(lhs);
             out.push(rhs);
+            out.push(lhs);
         }
         ExprKind::Compare { first, rest } => {
+            out.extend(rest.iter().rev().map(|c| &c.rhs));
             out.push(first);
-            out.extend(rest.iter().map(|c| &c.rhs));
         }
         ExprKind::Attr { object, .. } => out.push(object),
         ExprKind::Index { object, index } => {
-            out.push(object);
             out.push(index);
+            out.push(object);
         }
         ExprKind::Call { callee, args } => {
-            out.push(callee);
+            let start = out.len();
             out.extend(args_exprs(args));
+            out[start..].reverse();
+            out.push(callee);
         }
     }
 }

@@ -171,17 +171,17 @@ impl<'a> Resolver<'a> {
         let pending = std::mem::take(&mut self.pending);
         for i in pending {
             let Some(r) = self.refs.get(i) else { continue };
-            let (name, role) = (r.name.clone(), r.role);
-            let target = if let Some(&id) = self.flow_vars.get(&name) {
+            let target = if let Some(&id) = self.flow_vars.get(r.name.as_str()) {
                 Target::Symbol(id)
-            } else if signatures::control_variable(&name).is_some() {
+            } else if signatures::control_variable(&r.name).is_some() {
+                let name = r.name.clone();
                 let id = self.new_symbol(&name, SymbolKind::Control, None, self.program_span);
-                self.flow_vars.insert(name.clone(), id);
+                self.flow_vars.insert(name, id);
                 Target::Symbol(id)
-            } else if role == Role::Placeholder {
+            } else if r.role == Role::Placeholder {
                 Target::Unresolved
             } else {
-                signatures::builtin(&name).map_or(Target::Unresolved, Target::Builtin)
+                signatures::builtin(&r.name).map_or(Target::Unresolved, Target::Builtin)
             };
             if let Some(r) = self.refs.get_mut(i) {
                 r.target = target;

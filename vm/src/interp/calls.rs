@@ -277,13 +277,31 @@ impl Process {
         name: ConstId,
         as_job: bool,
     ) -> Result<Flow, Abnormal> {
+        let name_id = name;
         let name = lm.module.const_str(name).unwrap_or_default();
         let first = self.stack.len().saturating_sub(usize::from(argc));
         let Some(recv_index) = first.checked_sub(1) else {
             return Err(Abnormal::new("corrupt module: stack underflow"));
         };
         let type_name = self.stack[recv_index].type_name();
-        if let Some(m) = ctx.library.method(type_name, name) {
+        // Inline cache per method-name constant: the last receiver type and
+        // its method, so a loop calling `a.add_item` hashes the name once.
+        let cached = lm
+            .method_cache
+            .borrow()
+            .get(name_id.index())
+            .copied()
+            .flatten()
+            .filter(|(t, _)| std::ptr::eq(*t, type_name) || *t == type_name)
+            .map(|(_, m)| m);
+        let method = cached.or_else(|| {
+            let m = ctx.library.method(type_name, name);
+            if let (Some(m), Some(slot)) = (m, lm.method_cache.borrow_mut().get_mut(name_id.index())) {
+                *slot = Some((type_name, m));
+            }
+            m
+        });
+        if let Some(m) = method {
             let r = {
                 let mut cx = native_cx!(self, ctx);
                 let (receiver, args) = self.stack[recv_index..].split_at(1);
@@ -397,7 +415,9 @@ impl Process {
             return Err(Abnormal::new("corrupt module: no entry function"));
         };
         let base = self.slots.len();
-        self.slots.resize(base + usize::from(entry.slot_count), None);
+        for _ in 0..entry.slot_count {
+            self.slots.push(None);
+        }
         let result = if spec_ref.star || spec_ref.double_star || spec_ref.input {
             self.bind_owned(lm, &target, spec, base, &mut ctl)
         } else {

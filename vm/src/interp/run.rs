@@ -130,6 +130,10 @@ impl Process {
                         self.stack.push(v);
                     }
                     Instr::LoadLocal(s) => match self.slots.get(sb + s.index()) {
+                        Some(Some(Value::Int(i))) => {
+                            let i = *i;
+                            self.stack.push(Value::Int(i))
+                        }
                         Some(Some(v)) => self.stack.push(v.clone()),
                         _ => {
                             let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
