@@ -4,7 +4,7 @@
 //! connection failure).
 
 use super::words::split_words;
-use super::Executor;
+use super::{failed, strip_newlines, Executor};
 use crate::functions::encoding;
 use jobflow_vm::effect::{CommandLine, CommandOutcome, CommandRequest, Output, StdinData};
 use std::io::{Read, Write};
@@ -14,26 +14,6 @@ use std::time::{Duration, Instant};
 /// Runs commands on this machine.
 #[derive(Debug, Default)]
 pub struct LocalExecutor;
-
-/// A failed job (status 1) with this message in `$ERROR`.
-fn failed(message: String) -> CommandOutcome {
-    CommandOutcome::Completed {
-        status: 1,
-        stdout: Output::Text(String::new()),
-        stderr: Output::Text(message),
-    }
-}
-
-/// Removes every trailing `\n` and `\r\n` (D2).
-fn strip_newlines(mut s: String) -> String {
-    while s.ends_with('\n') {
-        s.pop();
-        if s.ends_with('\r') {
-            s.pop();
-        }
-    }
-    s
-}
 
 /// Command strings longer than this go to the shell through a script file:
 /// one argument may not exceed 128 KiB on Linux, and there is no size limit

@@ -12,7 +12,7 @@ mod words;
 pub use local::LocalExecutor;
 pub use words::{split_words, WordsError};
 
-use jobflow_vm::effect::{CommandOutcome, CommandRequest};
+use jobflow_vm::effect::{CommandOutcome, CommandRequest, Output};
 
 /// Runs command jobs.
 pub trait Executor {
@@ -44,4 +44,24 @@ impl Executor for DefaultExecutor {
         }
         self.local.run(request)
     }
+}
+
+/// A failed job (`$STATUS` 1) with `message` in `$ERROR`.
+pub(crate) fn failed(message: String) -> CommandOutcome {
+    CommandOutcome::Completed {
+        status: 1,
+        stdout: Output::Text(String::new()),
+        stderr: Output::Text(message),
+    }
+}
+
+/// Removes every trailing `\n` and `\r\n` (`language.md` [D2]).
+pub(crate) fn strip_newlines(mut s: String) -> String {
+    while s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    s
 }

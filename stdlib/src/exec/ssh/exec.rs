@@ -4,7 +4,7 @@
 use super::config::SshSettings;
 use super::error::ConnectError;
 use super::pool::{Lease, SshPool};
-use crate::exec::split_words;
+use crate::exec::{failed, split_words, strip_newlines};
 use crate::functions::encoding;
 use jobflow_vm::effect::{CommandLine, CommandOutcome, Output, StdinData};
 use russh::{ChannelMsg, Sig};
@@ -258,26 +258,6 @@ pub(crate) async fn run_line(
             }
         }
     }
-}
-
-/// A failed job (`$STATUS` 1) with `message` in `$ERROR`.
-pub(crate) fn failed(message: String) -> CommandOutcome {
-    CommandOutcome::Completed {
-        status: 1,
-        stdout: Output::Text(String::new()),
-        stderr: Output::Text(message),
-    }
-}
-
-/// Removes every trailing `\n` and `\r\n` ([D2]).
-fn strip_newlines(mut s: String) -> String {
-    while s.ends_with('\n') {
-        s.pop();
-        if s.ends_with('\r') {
-            s.pop();
-        }
-    }
-    s
 }
 
 /// Turns raw output into the outcome the status variables take: decoded

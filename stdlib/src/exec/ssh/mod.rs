@@ -44,7 +44,7 @@ impl SshPool {
         match SshSettings::from_command_settings(&request.settings) {
             Ok(settings) => self.run_with(&settings, &request.command, request.stdin.as_ref()).await,
             Err(e) if e.is_connection_failure() => CommandOutcome::ConnectionFailure { message: e.to_string() },
-            Err(e) => exec::failed(e.to_string()),
+            Err(e) => crate::exec::failed(e.to_string()),
         }
     }
 
