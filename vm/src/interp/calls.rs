@@ -436,22 +436,7 @@ impl Process {
                 )));
             }
         }
-        let frame = Frame {
-            module: callee,
-            func: module.entry,
-            pc: 0,
-            slot_base: base as u32,
-            stack_base: self.stack.len() as u32,
-            handler_base: self.handlers.len() as u32,
-            status: 0,
-            end: JobEnd::Status,
-            result: self.empty.clone(),
-            error: self.empty.clone(),
-            debug: Value::Null,
-            ctl,
-            saved: None,
-        };
-        self.frames.push(frame);
+        self.push_flow_frame(callee, module.entry, base, ctl);
         Ok(Flow::Switch)
     }
 
@@ -633,9 +618,20 @@ impl Process {
             self.slots.truncate(base);
             return Err(e);
         }
-        let frame = Frame {
-            module: callee,
-            func: module.entry,
+        self.push_flow_frame(callee, module.entry, base, ctl);
+        Ok(Flow::Switch)
+    }
+}
+
+impl Process {
+    /// Pushes the frame of a sub-flow invocation whose parameters are already
+    /// bound in the slots from `base`: fresh status variables, the control
+    /// variables it inherits.
+    #[inline]
+    fn push_flow_frame(&mut self, module: u32, func: crate::bytecode::FuncId, base: usize, ctl: CtlSet) {
+        self.frames.push(Frame {
+            module,
+            func,
             pc: 0,
             slot_base: base as u32,
             stack_base: self.stack.len() as u32,
@@ -647,8 +643,6 @@ impl Process {
             debug: Value::Null,
             ctl,
             saved: None,
-        };
-        self.frames.push(frame);
-        Ok(Flow::Switch)
+        });
     }
 }
