@@ -169,3 +169,22 @@ fn disasm_loop_and_connectors() {
 fn disasm_blocks_and_subflow_call() {
     insta::assert_snapshot!(listing("blocks.jf", &[("blocks.jf", BLOCKS), ("helper.jf", HELPER)]));
 }
+
+#[test]
+fn run_loads_a_built_module_and_refuses_a_corrupt_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "hello.jf", "|who = 'world'|\nprint('hello $who')\n");
+    let built = jobflow(&["build", "hello.jf"], dir.path());
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let ran = jobflow(&["run", "hello.jfc", "-p", "who='jfc'"], dir.path());
+    assert_eq!(text(&ran.stdout), "hello jfc\n");
+    assert_eq!(ran.status.code(), Some(0));
+
+    std::fs::write(dir.path().join("bad.jfc"), b"JFC\0garbage").expect("write");
+    let bad = jobflow(&["run", "bad.jfc"], dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stdout).is_empty());
+    let err = text(&bad.stderr);
+    assert_eq!(err.lines().count(), 1, "one clear line, not source diagnostics: {err}");
+    assert!(err.starts_with("error: bad.jfc:"), "{err}");
+}

@@ -46,29 +46,9 @@ const USAGE: u8 = 2;
 /// Runs `jobflow run`.
 pub fn run(args: RunArgs) -> ExitCode {
     let check = CheckContext::disk().with_root(args.root.clone());
-    let checked = match check_file(&args.flow, &check) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE);
-        }
-    };
-    let name = args.flow.display().to_string();
-    if checked.has_errors() {
-        let file = SourceFile {
-            name: &name,
-            text: &checked.source,
-        };
-        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        eprint!("{}", human(file, &errors, std::io::stderr().is_terminal()));
-        return ExitCode::from(USAGE);
-    }
-    let module = match codegen::generate(checked.program(), &checked.source, &name) {
-        Ok(m) => Rc::new(m),
-        Err(e) => {
-            eprintln!("error: {name}: {e}");
-            return ExitCode::from(USAGE);
-        }
+    let module = match main_module(&args.flow, &check) {
+        Ok(m) => m,
+        Err(code) => return code,
     };
     let root = check.root_of(&args.flow);
     let abspath = object_path(&root, &args.flow);
@@ -153,6 +133,48 @@ pub fn run(args: RunArgs) -> ExitCode {
                 process.resume(EffectOutcome::Done);
             }
             Step::OutOfBudget => {}
+        }
+    }
+}
+
+/// The module of the flow to run: a `.jfc` file is loaded and verified
+/// (magic, version, checksum, verifier), anything else is compiled, with the
+/// diagnostics on stderr. `Err` carries the exit status (2).
+fn main_module(flow: &std::path::Path, check: &CheckContext) -> Result<Rc<jobflow_vm::bytecode::Module>, ExitCode> {
+    if flow.extension().is_some_and(|e| e == "jfc") {
+        let bytes = std::fs::read(flow).map_err(|e| {
+            eprintln!("error: cannot read {}: {e}", flow.display());
+            ExitCode::from(USAGE)
+        })?;
+        return jobflow_vm::bytecode::format::read_module(&bytes)
+            .map(Rc::new)
+            .map_err(|e| {
+                eprintln!("error: {}: {e}", flow.display());
+                ExitCode::from(USAGE)
+            });
+    }
+    let checked = match check_file(flow, check) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(USAGE));
+        }
+    };
+    let name = flow.display().to_string();
+    if checked.has_errors() {
+        let file = SourceFile {
+            name: &name,
+            text: &checked.source,
+        };
+        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        eprint!("{}", human(file, &errors, std::io::stderr().is_terminal()));
+        return Err(ExitCode::from(USAGE));
+    }
+    match codegen::generate(checked.program(), &checked.source, &name) {
+        Ok(m) => Ok(Rc::new(m)),
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            Err(ExitCode::from(USAGE))
         }
     }
 }
