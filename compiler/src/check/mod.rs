@@ -23,7 +23,7 @@ mod names;
 mod paths;
 mod specials;
 mod suggest;
-mod visit;
+pub mod visit;
 
 use crate::diagnostics::{sort_diagnostics, Diagnostic};
 use crate::resolve::{CalleeCache, Resolution, SourceProvider};

@@ -9,7 +9,7 @@ use crate::resolve::exprs::{args_exprs, for_each_expr};
 use crate::syntax::ast::{Accessor, Block, BlockKind, Expr, IfBody, Job, JobKind, Jobflow, Param, Program};
 
 /// Hooks called during [`walk`]; every one does nothing by default.
-pub(crate) trait Visitor<'a> {
+pub trait Visitor<'a> {
     /// A parameter declaration (its default's expressions follow).
     fn param(&mut self, _index: usize, _param: &'a Param) {}
     /// A jobflow, before its jobs.
@@ -53,7 +53,7 @@ impl<'a, A: Visitor<'a>, B: Visitor<'a>> Visitor<'a> for (A, B) {
 }
 
 /// Walks `program` in source order, calling `v`'s hooks.
-pub(crate) fn walk<'a>(program: &'a Program, v: &mut impl Visitor<'a>) {
+pub fn walk<'a>(program: &'a Program, v: &mut impl Visitor<'a>) {
     for (i, param) in program.params.iter().enumerate() {
         v.param(i, param);
         if let Some(d) = &param.default {
