@@ -5,15 +5,16 @@
 //! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
 //! stderr; 2 when the flow does not compile or the parameters are wrong.
 
+mod host;
 mod loader;
 mod params;
 
 use jobflow_compiler::codegen;
 use jobflow_compiler::diagnostics::render::{human, SourceFile};
 use jobflow_compiler::driver::{check_file, CheckContext};
-use jobflow_stdlib::exec::{DefaultExecutor, Executor};
 use jobflow_vm::context::RunContext;
 use jobflow_vm::effect::{Effect, EffectOutcome};
+use jobflow_vm::host::{perform_blocking, HostRequest};
 use jobflow_vm::process::{EndKind, Process, StartError, Step};
 use jobflow_vm::Value;
 use loader::{object_path, DiskLoader};
@@ -38,6 +39,9 @@ pub struct RunArgs {
     /// A TOML file whose top-level table becomes `$ENV`.
     #[arg(long, value_name = "FILE")]
     env: Option<PathBuf>,
+    /// Options of the command executor.
+    #[command(flatten)]
+    host: host::HostArgs,
 }
 
 /// Exit status for usage and compile errors.
@@ -93,7 +97,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     loader.insert(&abspath, module);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut executor = DefaultExecutor::default();
+    let host = match host::make(&args.host) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let mut ctx = RunContext {
         library: &library,
         loader: &mut loader,
@@ -113,8 +123,12 @@ pub fn run(args: RunArgs) -> ExitCode {
                 };
             }
             Step::Suspended(Effect::RunCommand(request)) => {
-                let outcome = executor.run(&request);
-                process.resume(EffectOutcome::Command(outcome));
+                let outcome = perform_blocking(&*host, process.pid(), HostRequest::Command(request));
+                process.resume(outcome);
+            }
+            Step::Suspended(Effect::Host(call)) => {
+                let outcome = perform_blocking(&*host, process.pid(), HostRequest::Call(call));
+                process.resume(outcome);
             }
             Step::Suspended(Effect::Sleep { until_nanos }) => {
                 let now = std::time::SystemTime::now()

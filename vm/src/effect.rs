@@ -24,6 +24,57 @@ pub enum Effect {
     /// `suspend()`: park until the embedder (or SIGCONT under `jobflow run`)
     /// resumes; resume with [`EffectOutcome::Done`].
     Suspend,
+    /// A built-in job the host performs (`urlopen`, `mailto`, `put`, `get`,
+    /// `reboot`…); resume with [`EffectOutcome::Host`].
+    Host(Box<HostCall>),
+}
+
+/// A built-in job for the host: its arguments, checked and encoded on the
+/// VM's thread by the job's [`JobHooks::prepare`](crate::native::JobHooks),
+/// and the control variables at the job.
+///
+/// The payload is opaque to the VM (the library that prepared it decodes
+/// it), so the VM does not depend on HTTP, mail or SSH types, and an effect
+/// stays plain, `Send` data that a snapshot can hold.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostCall {
+    /// Which built-in job.
+    pub job: crate::bytecode::JobBuiltin,
+    /// The request as the library encoded it.
+    pub payload: Vec<u8>,
+    /// The control variables visible at the job.
+    pub settings: CommandSettings,
+}
+
+impl std::fmt::Debug for HostCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The payload may hold passwords (urlopen's `password`, SMTP logins).
+        f.debug_struct("HostCall")
+            .field("job", &self.job)
+            .field("payload", &format_args!("<{} bytes>", self.payload.len()))
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// How a [`HostCall`] ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum HostOutcome {
+    /// It succeeded: `$STATUS` 0, and `$RESULT` from this encoded result
+    /// through the job's [`JobHooks::finish`](crate::native::JobHooks).
+    Done(Vec<u8>),
+    /// It failed: `$STATUS` 1, `$ERROR` `'NAME' failed: DETAIL`, `$RESULT`
+    /// unchanged (`stdlib.md` 0).
+    Failed {
+        /// The DETAIL.
+        detail: String,
+    },
+    /// The host could not be reached or logged in to: `$STATUS` -1,
+    /// `$RESULT` `''`, `$ERROR` the message (`language.md` 7).
+    ConnectionFailure {
+        /// What went wrong, in a sentence.
+        message: String,
+    },
 }
 
 /// What to run.
@@ -149,6 +200,8 @@ pub enum EffectOutcome {
     Command(CommandOutcome),
     /// A sleep or suspension is over.
     Done,
+    /// A [`HostCall`] ended.
+    Host(HostOutcome),
 }
 
 /// How a command ended.

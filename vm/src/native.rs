@@ -9,6 +9,8 @@
 //! `sleep`, `exit`, `return`, `abort`, `urlopen`…) are not here: the
 //! interpreter handles them itself or returns them as effects.
 
+use crate::bytecode::JobBuiltin;
+use crate::effect::CommandSettings;
 use crate::value::{ObjectRef, Value};
 use std::collections::HashMap;
 
@@ -87,6 +89,36 @@ pub type MethodFn = fn(&mut dyn NativeContext, &Value, CallArgs<'_>) -> Result<V
 /// A read-only property of a value type.
 pub type PropertyFn = fn(&dyn NativeContext, &Value) -> Result<Value, NativeError>;
 
+/// What a built-in job's [`JobHooks::prepare`] decided.
+#[derive(Clone, Debug)]
+pub enum Prepared {
+    /// The host must perform it: the process suspends on an
+    /// [`Effect::Host`](crate::effect::Effect::Host) with this payload.
+    Host(Vec<u8>),
+    /// It is already done (`mailto(as_string=true)`, a local `download`):
+    /// `$STATUS` 0 and this `$RESULT`.
+    Done(Value),
+}
+
+/// Checks a built-in job's arguments on the VM's thread and encodes the
+/// request for the host. An error fails the job (`'NAME' failed: DETAIL`).
+pub type JobPrepareFn = fn(&mut dyn NativeContext, CallArgs<'_>, &CommandSettings) -> Result<Prepared, NativeError>;
+
+/// Turns the host's encoded result of a built-in job into `$RESULT`, on the
+/// VM's thread. An error fails the job.
+pub type JobFinishFn = fn(&mut dyn NativeContext, &[u8]) -> Result<Value, NativeError>;
+
+/// The two halves of a built-in job performed by the host (`urlopen`,
+/// `mailto`, `download`, `upload`, `put`, `get`, `reboot`): values never
+/// leave the VM's thread, only the encoded request and result do.
+#[derive(Clone, Copy, Debug)]
+pub struct JobHooks {
+    /// Arguments to request.
+    pub prepare: JobPrepareFn,
+    /// Encoded result to `$RESULT`.
+    pub finish: JobFinishFn,
+}
+
 /// Built-in functions, methods and properties by name, for linking modules and
 /// for method calls. Types are named as `type()` names them (`'String'`,
 /// `'Integer'`…; big integers are `'Integer'` too).
@@ -95,6 +127,7 @@ pub struct Library {
     functions: HashMap<&'static str, NativeFn>,
     methods: HashMap<(&'static str, &'static str), MethodFn>,
     properties: HashMap<(&'static str, &'static str), PropertyFn>,
+    jobs: HashMap<JobBuiltin, JobHooks>,
 }
 
 impl Library {
@@ -131,6 +164,17 @@ impl Library {
     /// The property `name` of the type named `type_name`.
     pub fn property(&self, type_name: &str, name: &str) -> Option<PropertyFn> {
         self.properties.get(&(type_name, name)).copied()
+    }
+
+    /// Registers the hooks of a built-in job the host performs. Without
+    /// them, the job fails with `not available in this build`.
+    pub fn add_job(&mut self, job: JobBuiltin, hooks: JobHooks) {
+        self.jobs.insert(job, hooks);
+    }
+
+    /// The hooks of the built-in job `job`.
+    pub fn job(&self, job: JobBuiltin) -> Option<JobHooks> {
+        self.jobs.get(&job).copied()
     }
 
     /// Names of every registered function.

@@ -192,6 +192,10 @@ pub struct Process {
     pub(crate) empty: Value,
     /// Next in-memory channel id handed out.
     pub(crate) next_channel: u64,
+    /// A host job's outcome, delivered by [`Process::resume`] and turned
+    /// into status variables when the process runs next (its result is
+    /// decoded with the library, which `resume` does not have).
+    pub(crate) delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
 }
 
 impl Process {
@@ -271,6 +275,7 @@ impl Process {
             finished: None,
             empty,
             next_channel: 1,
+            delivered: None,
         })
     }
 
@@ -304,6 +309,7 @@ impl Process {
         };
         match (pending, outcome) {
             (Pending::Command, EffectOutcome::Command(o)) => self.complete_command(o),
+            (Pending::Host(job), EffectOutcome::Host(o)) => self.delivered = Some((job, o)),
             (Pending::Wake, EffectOutcome::Done) => {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 0;
@@ -325,6 +331,9 @@ impl Process {
         }
         if let Some((_, effect)) = &self.pending {
             return Step::Suspended(effect.clone());
+        }
+        if let Some((job, outcome)) = self.delivered.take() {
+            self.finish_host(ctx, job, outcome);
         }
         let mut fuel = budget;
         loop {

@@ -73,6 +73,7 @@ macro_rules! native_cx {
         }
     };
 }
+pub(crate) use native_cx;
 
 /// Adapter so [`native_cx!`] can take the object tree alone.
 struct NativeObjects<'a> {

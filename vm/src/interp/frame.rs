@@ -83,4 +83,6 @@ pub enum Pending {
     Command,
     /// The end of a sleep or suspension.
     Wake,
+    /// The host's outcome of a built-in job.
+    Host(crate::bytecode::JobBuiltin),
 }

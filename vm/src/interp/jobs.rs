@@ -2,13 +2,16 @@
 //! sub-flows, Functions: `language.md` 6.2) and the built-in jobs of
 //! `stdlib.md` 1–2.
 
-use super::calls::OwnedArgs;
+use super::calls::{native_cx, NativeCx, OwnedArgs};
 use super::frame::{JobEnd, Pending};
 use super::run::Flow;
 use super::{Abnormal, Exit};
 use crate::bytecode::{ArgSpecId, CtlVar, JobBuiltin};
 use crate::context::{ObjectKind, RunContext};
-use crate::effect::{CommandLine, CommandOutcome, CommandRequest, CommandSettings, Effect, Output, StdinData};
+use crate::effect::{
+    CommandLine, CommandOutcome, CommandRequest, CommandSettings, Effect, HostCall, HostOutcome, Output, StdinData,
+};
+use crate::native::{CallArgs, Prepared};
 use crate::process::{EndKind, LinkedModule, Outcome, Process};
 use crate::value::Value;
 
@@ -340,11 +343,104 @@ impl Process {
             | JobBuiltin::Upload
             | JobBuiltin::Put
             | JobBuiltin::Get
-            | JobBuiltin::Reboot => Err(Abnormal::new(format!(
+            | JobBuiltin::Reboot => self.host_job(ctx, lm, job, args),
+        }
+    }
+
+    /// A built-in job the host performs: its library hooks check and encode
+    /// the arguments here, then the process suspends on the request.
+    fn host_job(
+        &mut self,
+        ctx: &mut RunContext<'_>,
+        lm: &LinkedModule,
+        job: JobBuiltin,
+        args: OwnedArgs,
+    ) -> Result<Flow, Abnormal> {
+        let Some(hooks) = ctx.library.job(job) else {
+            return Err(Abnormal::new(format!(
                 "'{}' failed: not available in this build",
                 job.name()
-            ))),
+            )));
+        };
+        let settings = settings_of(&self.effective_ctl(lm)[..]);
+        let prepared = {
+            let mut cx = native_cx!(self, ctx);
+            (hooks.prepare)(
+                &mut cx,
+                CallArgs {
+                    positional: &args.positional,
+                    keywords: &args.keywords,
+                },
+                &settings,
+            )
+        };
+        match prepared {
+            Ok(Prepared::Host(payload)) => {
+                tracing::debug!(pid = self.pid, job = job.name(), "host job");
+                let call = HostCall { job, payload, settings };
+                Ok(Flow::Exit(Exit::Suspended(
+                    Pending::Host(job),
+                    Effect::Host(Box::new(call)),
+                )))
+            }
+            Ok(Prepared::Done(value)) => {
+                self.complete_host(job, Ok(value));
+                Ok(Flow::Next)
+            }
+            Err(e) => {
+                self.complete_host(job, Err(HostOutcome::Failed { detail: e.detail }));
+                Ok(Flow::Next)
+            }
         }
+    }
+
+    /// Sets the status variables after a built-in job the host performed:
+    /// its `$RESULT`, or how it failed (`stdlib.md` 0).
+    pub(crate) fn complete_host(&mut self, job: JobBuiltin, outcome: Result<Value, HostOutcome>) {
+        let Some(f) = self.frames.last_mut() else {
+            return;
+        };
+        match outcome {
+            Ok(value) => {
+                f.status = 0;
+                f.end = JobEnd::Status;
+                f.result = value;
+            }
+            Err(HostOutcome::ConnectionFailure { message }) => {
+                f.status = -1;
+                f.end = JobEnd::ConnectionFailure;
+                f.result = Value::str("");
+                f.error = Value::str(message);
+            }
+            Err(HostOutcome::Failed { detail }) => {
+                f.status = 1;
+                f.end = JobEnd::Status;
+                f.error = Value::str(format!("'{}' failed: {detail}", job.name()));
+            }
+            Err(HostOutcome::Done(_)) => {
+                f.status = 1;
+                f.end = JobEnd::Status;
+                f.error = Value::str(format!("'{}' failed: result not decoded", job.name()));
+            }
+        }
+    }
+
+    /// Turns a delivered [`HostOutcome`] into status variables, decoding a
+    /// result with the job's library hook (on the VM's thread).
+    pub(crate) fn finish_host(&mut self, ctx: &mut RunContext<'_>, job: JobBuiltin, outcome: HostOutcome) {
+        let result = match outcome {
+            HostOutcome::Done(bytes) => match ctx.library.job(job) {
+                Some(hooks) => {
+                    let mut cx = native_cx!(self, ctx);
+                    (hooks.finish)(&mut cx, &bytes).map_err(|e| HostOutcome::Failed { detail: e.detail })
+                }
+                None => Err(HostOutcome::Failed {
+                    detail: "not available in this build".to_string(),
+                }),
+            },
+            other => Err(other),
+        };
+        self.complete_host(job, result);
     }
 
     /// `$STATUS` 0 after a job that succeeded.

@@ -65,6 +65,7 @@ struct FrameState {
 enum PendingState {
     Command,
     Wake,
+    Host(crate::bytecode::JobBuiltin),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +102,8 @@ pub(crate) struct ProcessState {
     pending: Option<(PendingState, Effect)>,
     finished: Option<OutcomeState>,
     next_channel: u64,
+    /// A host job's outcome delivered but not yet run on.
+    delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
     /// Control-variable sets, each [`CTL_COUNT`] values, shared between
     /// frames as in the process.
     ctl_sets: Vec<Vec<SValue>>,
@@ -209,6 +212,7 @@ impl ProcessState {
             let kind = match pending {
                 Pending::Command => PendingState::Command,
                 Pending::Wake => PendingState::Wake,
+                Pending::Host(job) => PendingState::Host(*job),
             };
             (kind, effect.clone())
         });
@@ -224,6 +228,7 @@ impl ProcessState {
             pending,
             finished,
             next_channel: p.next_channel,
+            delivered: p.delivered.clone(),
             ctl_sets: ctls.sets,
             nodes: enc.finish()?,
         })
@@ -351,12 +356,14 @@ impl ProcessState {
                 let pending = match kind {
                     PendingState::Command => Pending::Command,
                     PendingState::Wake => Pending::Wake,
+                    PendingState::Host(job) => Pending::Host(job),
                 };
                 (pending, effect)
             }),
             finished,
             empty: Value::str(""),
             next_channel: self.next_channel,
+            delivered: self.delivered,
         };
         check_shape(&process)?;
         Ok(process)

@@ -1,0 +1,55 @@
+//! The outside world as the VM sees it: a [`Host`] performs the effects a
+//! process cannot perform itself (commands, built-in jobs that reach the
+//! network or a remote host) and reports each outcome once, from any thread.
+//!
+//! Timers, `suspend()`, channels and the other processes are the
+//! scheduler's business, not the host's. The default host (local commands,
+//! SSH, HTTP, mail) is `jobflow_stdlib::host::DefaultHost`; an embedding
+//! service may route requests to its own executors instead.
+
+use crate::effect::{CommandRequest, EffectOutcome, HostCall};
+
+/// One request for the host.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostRequest {
+    /// A command or script job.
+    Command(Box<CommandRequest>),
+    /// A built-in job the host performs.
+    Call(Box<HostCall>),
+}
+
+/// Hands a request's outcome back to the scheduler. Called exactly once.
+pub type Completion = Box<dyn FnOnce(EffectOutcome) + Send>;
+
+/// Performs requests for processes. Implementations start the work and
+/// return at once; the outcome goes to `done`, from any thread, when the
+/// work ends ([`EffectOutcome::Command`] for a command,
+/// [`EffectOutcome::Host`] for a call).
+pub trait Host: Send + Sync {
+    /// Starts `request` for process `pid`.
+    fn start(&self, pid: u64, request: HostRequest, done: Completion);
+}
+
+/// Performs one request and waits for its outcome: for drivers that run a
+/// single process at a time. A host that drops `done` without calling it
+/// counts as a lost connection.
+pub fn perform_blocking(host: &dyn Host, pid: u64, request: HostRequest) -> EffectOutcome {
+    let is_command = matches!(request, HostRequest::Command(_));
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    host.start(
+        pid,
+        request,
+        Box::new(move |outcome| {
+            // The receiver waits below; it is gone only if this thread is.
+            let _ = tx.send(outcome);
+        }),
+    );
+    rx.recv().unwrap_or_else(|_| {
+        let message = "the host dropped the request without an outcome".to_string();
+        if is_command {
+            EffectOutcome::Command(crate::effect::CommandOutcome::ConnectionFailure { message })
+        } else {
+            EffectOutcome::Host(crate::effect::HostOutcome::ConnectionFailure { message })
+        }
+    })
+}
