@@ -217,3 +217,12 @@ fn a_one_mebibyte_flow_checks_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).ends_with("checked 1 flow: 0 errors, 0 warnings\n"));
 }
+
+#[test]
+fn examples_check_clean() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = check(&examples, &["."]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains(": 0 errors, 0 warnings"), "{stderr}");
+}

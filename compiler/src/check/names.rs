@@ -91,7 +91,10 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
         }
         if matches!(r.role, Role::Write | Role::Definition) {
             if let Target::Symbol(id) = r.target {
-                let is_control = res.symbol(id).is_some_and(|s| s.kind == SymbolKind::Control);
+                // A block may bind a control variable for the jobs inside it
+                // (`{ __host__ = 'db1' | ['uptime'] }`, `language.md` 4.4).
+                let is_control = res.symbol(id).is_some_and(|s| s.kind == SymbolKind::Control)
+                    || signatures::control_variable(&r.name).is_some();
                 if !is_control && signatures::is_reserved_name(&r.name) {
                     let mut d = Diagnostic::new(
                         Code::W305,
