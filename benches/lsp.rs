@@ -1,26 +1,31 @@
-//! Language server latency, through the server's own functions (no process,
-//! no JSON): on a generated 500 KiB flow,
+//! Language server latency, measured the way an editor sees it: the real
+//! `jobflow lsp` process, spoken to over stdio with JSON-RPC, on a
+//! generated 500 KiB flow opened in the editor (its root, with a called
+//! sub-flow, on disk).
 //!
-//! - `lsp/diagnostics_after_change`: apply a one-character incremental edit
-//!   and compute the diagnostics the server publishes (parse, resolve,
-//!   check, convert to LSP). Goal: median under 50 ms.
-//! - `lsp/completion`: completion in the middle of that flow once the
-//!   change has been analysed (as after the debounced check). Goal: median
-//!   under 10 ms.
+//! - `lsp/diagnostics_after_change`: from sending a one-character
+//!   `didChange` (version `v`) to receiving the `publishDiagnostics` of
+//!   version `v`. Everything the server does is in it: applying the edit,
+//!   any waiting, parse, resolve, check, conversion to LSP, JSON. Goal:
+//!   median under 50 ms.
+//! - `lsp/completion`: a `textDocument/completion` request after `print(`
+//!   in the middle of that flow, once the last change has been published,
+//!   to its answer. Goal: median under 10 ms.
+//! - `lsp/parse_and_check`: the compiler's `check_source` alone on the same
+//!   text, in this process: the floor the first figure cannot go below; the
+//!   difference between the two is the server's own cost.
 //!
 //! Run: `cargo bench --bench lsp` (criterion prints the medians).
 
+#[path = "../tests/common/lsp_client.rs"]
+mod lsp_client;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use jobflow_lsp::analysis::AnalysisCache;
-use jobflow_lsp::documents::Document;
-use jobflow_lsp::features::{completion, diagnostics};
-use jobflow_lsp::ls_types::{Position, Range, TextDocumentContentChangeEvent};
-use jobflow_lsp::vfs::MemoryFs;
-use jobflow_lsp::Workspace;
+use jobflow_compiler::driver::{check_source, CheckContext};
+use lsp_client::LspClient;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// A realistic flow of at least `bytes` bytes: parameters, assignments,
 /// blocks, loops, built-in calls, interpolation, sub-flow calls.
@@ -43,94 +48,95 @@ fn big_flow(bytes: usize) -> String {
     s
 }
 
-struct Setup {
-    ws: Workspace,
-    cache: AnalysisCache,
-    path: PathBuf,
+/// The flow root on disk: `jobflow.toml`, the called sub-flow and the big
+/// flow (which the editor then opens with the same text).
+struct Root {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    big: PathBuf,
+    text: String,
 }
 
-fn setup() -> Setup {
-    let path = PathBuf::from("/ws/big.jf");
+fn root() -> Root {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical tempdir");
+    std::fs::write(root.join("jobflow.toml"), "").expect("write jobflow.toml");
+    std::fs::create_dir_all(root.join("lib")).expect("mkdir lib");
+    std::fs::write(root.join("lib/notify.jf"), "|message|\n|level = 1|\nprint(message)\n").expect("write sub-flow");
     let text = big_flow(500 * 1024);
-    let mut fs = MemoryFs::new();
-    fs.insert("/ws/jobflow.toml", "");
-    fs.insert("/ws/lib/notify.jf", "|message|\n|level = 1|\nprint(message)\n");
-    fs.insert(&path, text.clone());
-    let mut ws = Workspace::new(Arc::new(fs));
-    ws.set_document(path.clone(), Arc::new(Document::new(text, 1)));
-    Setup {
-        ws,
-        cache: AnalysisCache::new(),
-        path,
+    let big = root.join("big.jf");
+    std::fs::write(&big, &text).expect("write big flow");
+    Root {
+        _dir: dir,
+        root,
+        big,
+        text,
     }
 }
 
-fn edit(line: u32, character: u32, text: &str, len: u32) -> TextDocumentContentChangeEvent {
-    TextDocumentContentChangeEvent {
-        range: Some(Range {
-            start: Position { line, character },
-            end: Position {
-                line,
-                character: character + len,
-            },
-        }),
-        range_length: None,
-        text: text.to_string(),
-    }
-}
-
-fn change(s: &mut Setup, version: i32, change: &TextDocumentContentChangeEvent) {
-    let Some(doc) = s.ws.document(&s.path).cloned() else {
-        return;
-    };
-    let next = doc.apply_changes(std::slice::from_ref(change), version);
-    s.ws.set_document(s.path.clone(), Arc::new(next));
-}
-
-fn middle_line(path: &Path, s: &Setup) -> u32 {
-    let lines = s.ws.document(path).map_or(0, |d| d.lines().line_count());
-    u32::try_from(lines / 2).unwrap_or(0)
+fn middle_line(text: &str) -> u32 {
+    u32::try_from(text.lines().count() / 2).unwrap_or(0)
 }
 
 fn bench(c: &mut Criterion) {
-    let mut s = setup();
+    let r = root();
     let mut g = c.benchmark_group("lsp");
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(8));
 
+    let ctx = CheckContext::disk();
+    g.bench_function("parse_and_check", |b| {
+        b.iter(|| black_box(check_source(Some(&r.big), &r.text, &ctx)))
+    });
+
+    let mut client = LspClient::start(&r.root);
+    client.open(&r.big, &r.text);
+    let first = client.diagnostics(&r.big, 1);
+    eprintln!("{} diagnostics on the big flow", first.len());
+
     // Insert then delete one character in the middle, alternately.
-    let line = middle_line(&s.path.clone(), &s);
+    let line = middle_line(&r.text);
     let mut version = 1;
     g.bench_function("diagnostics_after_change", |b| {
-        b.iter(|| {
-            version += 1;
-            let ev = if version % 2 == 0 {
-                edit(line, 3, " ", 0)
-            } else {
-                edit(line, 3, "", 1)
-            };
-            change(&mut s, version, &ev);
-            let published = diagnostics::for_change(&s.ws, &s.cache, &s.path);
-            black_box(published)
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                version += 1;
+                let start = Instant::now();
+                if version % 2 == 0 {
+                    client.change(&r.big, version, (line, 3), (line, 3), " ");
+                } else {
+                    client.change(&r.big, version, (line, 3), (line, 4), "");
+                }
+                black_box(client.diagnostics(&r.big, version));
+                total += start.elapsed();
+            }
+            total
         })
     });
 
-    // Completion after `print(` in the middle, the analysis being current.
-    let doc = s.ws.document(&s.path).cloned();
-    let offset = doc
-        .as_ref()
-        .and_then(|d| {
-            d.text()
-                .get(d.text().len() / 2..)
-                .and_then(|t| t.find("print("))
-                .map(|i| d.text().len() / 2 + i + 6)
-        })
-        .unwrap_or(0);
-    let _ = s.cache.get(&s.ws, &s.path);
+    // Completion after `print(` in the middle, the last change published.
+    let (cl, cc) = completion_position(&r.text);
     g.bench_function("completion", |b| {
-        b.iter(|| black_box(completion::completion(&s.ws, &s.cache, &s.path, offset)))
+        b.iter(|| black_box(client.request("textDocument/completion", LspClient::at(&r.big, cl, cc))))
     });
     g.finish();
+    drop(client);
+}
+
+/// The line and UTF-16 column just after the first `print(` in the second
+/// half of `text` (the flow is ASCII there but for `結果`, which is one
+/// UTF-16 unit per character).
+fn completion_position(text: &str) -> (u32, u32) {
+    let half = text.len() / 2;
+    let Some(at) = text.get(half..).and_then(|t| t.find("print(")).map(|i| half + i + 6) else {
+        return (0, 0);
+    };
+    let before = text.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col: usize = before.get(line_start..).unwrap_or_default().encode_utf16().count();
+    (u32::try_from(line).unwrap_or(0), u32::try_from(col).unwrap_or(0))
 }
 
 criterion_group!(benches, bench);

@@ -18,6 +18,8 @@ pub struct Analysis {
     pub path: PathBuf,
     /// The text that was checked, with its line index.
     pub doc: Arc<Document>,
+    /// The revision of the workspace snapshot it was made from.
+    pub revision: u64,
     /// Tree, names, diagnostics.
     pub checked: CheckedFile,
 }
@@ -75,6 +77,7 @@ pub fn analyze_with(ws: &Workspace, ctx: &CheckContext, path: &Path) -> Option<A
     Some(Analysis {
         path: path.to_path_buf(),
         doc,
+        revision: ws.revision(),
         checked,
     })
 }
@@ -108,10 +111,15 @@ impl AnalysisCache {
         self.refresh(ws, path)
     }
 
-    /// A fresh analysis of `path` (its callees may have changed), cached.
+    /// A fresh analysis of `path` (its callees may have changed), cached
+    /// unless an analysis of a newer workspace revision got there first.
     pub fn refresh(&self, ws: &Workspace, path: &Path) -> Option<Arc<Analysis>> {
         let a = Arc::new(analyze(ws, path)?);
-        self.lock().insert(path.to_path_buf(), Arc::clone(&a));
+        let mut entries = self.lock();
+        let newer = entries.get(path).is_some_and(|old| old.revision > a.revision);
+        if !newer {
+            entries.insert(path.to_path_buf(), Arc::clone(&a));
+        }
         Some(a)
     }
 

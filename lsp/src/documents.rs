@@ -1,7 +1,8 @@
 //! Open documents: their text, version and line index, kept up to date from
 //! `didOpen`/`didChange` with incremental edits in UTF-16 positions.
 
-use jobflow_compiler::syntax::span::{LineIndex, Span};
+use crate::lines::Lines;
+use jobflow_compiler::syntax::span::Span;
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
@@ -11,14 +12,14 @@ use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent
 pub struct Document {
     text: String,
     version: i32,
-    lines: LineIndex,
+    lines: Lines,
 }
 
 impl Document {
     /// A document holding `text` at `version`.
     pub fn new(text: impl Into<String>, version: i32) -> Self {
         let text = text.into();
-        let lines = LineIndex::new(&text);
+        let lines = Lines::new(&text);
         Document { text, version, lines }
     }
 
@@ -33,18 +34,18 @@ impl Document {
     }
 
     /// The line index of [`Self::text`].
-    pub fn lines(&self) -> &LineIndex {
+    pub fn lines(&self) -> &Lines {
         &self.lines
     }
 
     /// The byte offset of an LSP position (UTF-16 columns), clamped to the text.
     pub fn offset(&self, pos: Position) -> usize {
-        self.lines.offset_of_lsp(&self.text, pos.line, pos.character)
+        self.lines.offset(&self.text, pos.line, pos.character)
     }
 
     /// The LSP position of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
-        let (line, character) = self.lines.lsp_position(&self.text, offset);
+        let (line, character) = self.lines.position(&self.text, offset);
         Position { line, character }
     }
 
@@ -65,29 +66,41 @@ impl Document {
 
     /// The document after applying `changes` in order (each range refers to
     /// the text left by the changes before it), at `version`.
+    ///
+    /// The text is copied once per change (prefix, new text, suffix into a
+    /// buffer of the final size) and indexed once per change: the index of
+    /// this version serves the first change, and the last one's is kept.
     pub fn apply_changes(&self, changes: &[TextDocumentContentChangeEvent], version: i32) -> Document {
-        let mut text = self.text.clone();
-        let mut lines: Option<LineIndex> = Some(self.lines.clone());
+        let mut current: Option<(String, Lines)> = None;
         for change in changes {
-            match change.range {
-                None => {
-                    text.clone_from(&change.text);
-                    lines = None;
-                }
+            let (text, lines) = match &current {
+                Some((t, l)) => (t.as_str(), l),
+                None => (self.text.as_str(), &self.lines),
+            };
+            let next = match change.range {
+                None => change.text.clone(),
                 Some(range) => {
-                    let index = lines.take().unwrap_or_else(|| LineIndex::new(&text));
-                    let start = floor_boundary(
-                        &text,
-                        index.offset_of_lsp(&text, range.start.line, range.start.character),
-                    );
-                    let end = floor_boundary(&text, index.offset_of_lsp(&text, range.end.line, range.end.character));
-                    let (start, end) = (start.min(end), start.max(end));
-                    text.replace_range(start..end, &change.text);
+                    let a = floor_boundary(text, lines.offset(text, range.start.line, range.start.character));
+                    let b = floor_boundary(text, lines.offset(text, range.end.line, range.end.character));
+                    let (start, end) = (a.min(b), a.max(b));
+                    let mut next = String::with_capacity(text.len() - (end - start) + change.text.len());
+                    next.push_str(text.get(..start).unwrap_or_default());
+                    next.push_str(&change.text);
+                    next.push_str(text.get(end..).unwrap_or_default());
+                    next
                 }
-            }
+            };
+            let lines = Lines::new(&next);
+            current = Some((next, lines));
         }
-        let lines = LineIndex::new(&text);
-        Document { text, version, lines }
+        match current {
+            Some((text, lines)) => Document { text, version, lines },
+            None => Document {
+                text: self.text.clone(),
+                version,
+                lines: self.lines.clone(),
+            },
+        }
     }
 }
 

@@ -10,11 +10,14 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod checks;
 pub mod documents;
 pub mod features;
+pub mod lines;
+pub mod nodes;
 pub mod server;
 pub mod vfs;
-pub mod walk;
+pub mod watch;
 pub mod workspace;
 
 pub use server::Backend;
@@ -58,7 +61,7 @@ pub fn serve_stdio() -> Result<Ending, ServeError> {
             .serve(service)
             .await;
     });
-    // Diagnostics tasks still sleeping are dropped with the runtime.
+    // Check tasks still running are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     Ok(if shutdown.load(Ordering::SeqCst) {
         Ending::Clean

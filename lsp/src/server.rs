@@ -1,46 +1,29 @@
 //! The `LanguageServer` implementation: keeps the document store, schedules
 //! diagnostics, and hands each request to its feature module.
 
-use crate::analysis::AnalysisCache;
+use crate::checks::Checks;
 use crate::documents::Document;
 use crate::features;
 use crate::vfs::DiskFs;
+use crate::watch;
 use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-
-/// How long the server waits after a change before checking, so a burst of
-/// keystrokes is checked once. The check of the latest version always runs.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
-
-/// State shared by the request handlers and the diagnostics tasks.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    /// Open documents over the disk.
-    workspace: Mutex<Workspace>,
-    /// The URI each open document was opened with (paths are the keys of
-    /// the workspace; URIs are what the client wants back).
-    uris: Mutex<HashMap<PathBuf, Uri>>,
-    /// Per document, a counter bumped by every change: a diagnostics task
-    /// whose number is no longer current leaves the work to a newer one.
-    generations: Mutex<HashMap<PathBuf, u64>>,
-    /// The latest analysis of each document.
-    cache: AnalysisCache,
-    /// Set by `shutdown`, so `jobflow lsp` knows to exit with status 0.
-    shutdown: Arc<AtomicBool>,
-}
 
 /// The language server: one per connection.
 #[derive(Debug)]
 pub struct Backend {
     client: Client,
-    shared: Arc<Shared>,
+    shared: Arc<Checks>,
+    /// Whether the client registers file watchers on our request.
+    watch_files: AtomicBool,
+    /// Set by `shutdown`, so `jobflow lsp` knows to exit with status 0.
+    shutdown: Arc<AtomicBool>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it
@@ -82,77 +65,33 @@ impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
         Backend {
             client,
-            shared: Arc::new(Shared {
-                workspace: Mutex::new(Workspace::new(Arc::new(DiskFs))),
-                uris: Mutex::new(HashMap::new()),
-                generations: Mutex::new(HashMap::new()),
-                cache: AnalysisCache::new(),
-                shutdown,
-            }),
+            shared: Arc::new(Checks::new(Workspace::new(Arc::new(DiskFs)))),
+            watch_files: AtomicBool::new(false),
+            shutdown,
         }
     }
 
-    /// A snapshot of the workspace for one request.
-    fn snapshot(&self) -> Workspace {
-        lock(&self.shared.workspace).clone()
+    /// A snapshot of the workspace for a request about `uri`, taken once
+    /// the running check of that document (if any) has analysed its newest
+    /// text, so the request reuses that analysis.
+    async fn snapshot(&self, uri: &Uri) -> Workspace {
+        self.shared.settled(&uri_to_path(uri)).await;
+        self.shared.snapshot()
     }
 
-    /// Runs `f` on the blocking pool (checking is CPU work), with the
-    /// shared state; a panic inside becomes an internal error answer.
+    /// Runs `f` on the blocking pool (features may have to check a flow,
+    /// which is CPU work), with the shared state; a panic inside becomes an
+    /// internal error answer.
     async fn blocking<T, F>(&self, f: F) -> RpcResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Shared) -> T + Send + 'static,
+        F: FnOnce(&Checks) -> T + Send + 'static,
     {
         let shared = Arc::clone(&self.shared);
         tokio::task::spawn_blocking(move || f(&shared)).await.map_err(|e| {
             tracing::error!("request failed: {e}");
             tower_lsp_server::jsonrpc::Error::internal_error()
         })
-    }
-
-    /// Checks `path` (and the open flows that call it) after [`DEBOUNCE`],
-    /// unless a newer change of `path` comes first.
-    fn schedule_diagnostics(&self, path: PathBuf) {
-        let generation = {
-            let mut gens = lock(&self.shared.generations);
-            let g = gens.entry(path.clone()).or_insert(0);
-            *g += 1;
-            *g
-        };
-        let shared = Arc::clone(&self.shared);
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
-            if lock(&shared.generations).get(&path) != Some(&generation) {
-                return;
-            }
-            let ws = lock(&shared.workspace).clone();
-            let target = path.clone();
-            let task_shared = Arc::clone(&shared);
-            let computed = tokio::task::spawn_blocking(move || {
-                features::diagnostics::for_change(&ws, &task_shared.cache, &target)
-            })
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!("diagnostics task failed: {e}");
-                Vec::new()
-            });
-            for published in computed {
-                // A newer version of that document will be published by its
-                // own task; a stale list would only flicker.
-                let current = lock(&shared.workspace).document(&published.path).map(|d| d.version());
-                if current != Some(published.version) {
-                    continue;
-                }
-                let uri = lock(&shared.uris).get(&published.path).cloned();
-                if let Some(uri) = uri {
-                    client
-                        .publish_diagnostics(uri, published.diagnostics, Some(published.version))
-                        .await;
-                }
-            }
-        });
     }
 }
 
@@ -216,7 +155,9 @@ fn location(ws: &Workspace, uris: &HashMap<PathBuf, Uri>, fs: &features::FileSpa
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _params: InitializeParams) -> RpcResult<InitializeResult> {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        self.watch_files
+            .store(watch::client_can_register(&params.capabilities), Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: capabilities(),
             server_info: Some(ServerInfo {
@@ -229,11 +170,30 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("jobflow language server initialized");
+        if self.watch_files.load(Ordering::SeqCst) {
+            // Not awaited here: the client answers while we go on reading.
+            let client = self.client.clone();
+            tokio::spawn(async move { watch::register(&client).await });
+        }
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
-        self.shared.shutdown.store(true, Ordering::SeqCst);
+        self.shutdown.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changes = watch::classify(&params.changes, |p| lock(&self.shared.workspace).document(p).is_some());
+        if changes.is_empty() {
+            return;
+        }
+        lock(&self.shared.workspace).files_changed();
+        if changes.roots {
+            self.shared.request_all(&self.client);
+        }
+        for path in changes.flows {
+            self.shared.request(&self.client, path);
+        }
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
@@ -242,30 +202,29 @@ impl LanguageServer for Backend {
         let text = doc.text.strip_prefix('\u{feff}').unwrap_or(&doc.text).to_string();
         lock(&self.shared.uris).insert(path.clone(), doc.uri);
         lock(&self.shared.workspace).set_document(path.clone(), Arc::new(Document::new(text, doc.version)));
-        self.schedule_diagnostics(path);
+        self.shared.request(&self.client, path);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        // Applied before the first await, so changes apply in arrival order.
+        // Applied before the first await, so changes apply in arrival order
+        // (handlers run one after the other up to their first await); the
+        // new text is built outside the workspace lock.
         let path = uri_to_path(&params.text_document.uri);
         let version = params.text_document.version;
-        {
-            let mut ws = lock(&self.shared.workspace);
-            let Some(old) = ws.document(&path).cloned() else {
-                tracing::warn!("change to a document that is not open: {}", path.display());
-                return;
-            };
-            if version <= old.version() {
-                tracing::warn!("version {version} of {} after {}", path.display(), old.version());
-            }
-            let new = old.apply_changes(&params.content_changes, version);
-            ws.set_document(path.clone(), Arc::new(new));
+        let Some(old) = lock(&self.shared.workspace).document(&path).cloned() else {
+            tracing::warn!("change to a document that is not open: {}", path.display());
+            return;
+        };
+        if version <= old.version() {
+            tracing::warn!("version {version} of {} after {}", path.display(), old.version());
         }
-        self.schedule_diagnostics(path);
+        let new = Arc::new(old.apply_changes(&params.content_changes, version));
+        lock(&self.shared.workspace).set_document(path.clone(), new);
+        self.shared.request(&self.client, path);
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document_position.text_document.uri).await;
         let Some((path, _, offset)) = locate(&ws, &params.text_document_position) else {
             return Ok(None);
         };
@@ -279,7 +238,9 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
-        let ws = self.snapshot();
+        let ws = self
+            .snapshot(&params.text_document_position_params.text_document.uri)
+            .await;
         let Some((path, doc, offset)) = locate(&ws, &params.text_document_position_params) else {
             return Ok(None);
         };
@@ -296,7 +257,9 @@ impl LanguageServer for Backend {
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> RpcResult<Option<SignatureHelp>> {
-        let ws = self.snapshot();
+        let ws = self
+            .snapshot(&params.text_document_position_params.text_document.uri)
+            .await;
         let Some((path, _, offset)) = locate(&ws, &params.text_document_position_params) else {
             return Ok(None);
         };
@@ -305,7 +268,9 @@ impl LanguageServer for Backend {
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> RpcResult<Option<GotoDefinitionResponse>> {
-        let ws = self.snapshot();
+        let ws = self
+            .snapshot(&params.text_document_position_params.text_document.uri)
+            .await;
         let Some((path, _, offset)) = locate(&ws, &params.text_document_position_params) else {
             return Ok(None);
         };
@@ -320,7 +285,7 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document_position.text_document.uri).await;
         let Some((path, _, offset)) = locate(&ws, &params.text_document_position) else {
             return Ok(None);
         };
@@ -336,7 +301,7 @@ impl LanguageServer for Backend {
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> RpcResult<Option<PrepareRenameResponse>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document.uri).await;
         let Some((path, doc, offset)) = locate(&ws, &params) else {
             return Ok(None);
         };
@@ -350,7 +315,7 @@ impl LanguageServer for Backend {
     }
 
     async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document_position.text_document.uri).await;
         let Some((path, _, offset)) = locate(&ws, &params.text_document_position) else {
             return Ok(None);
         };
@@ -378,7 +343,7 @@ impl LanguageServer for Backend {
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> RpcResult<Option<DocumentSymbolResponse>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document.uri).await;
         let path = uri_to_path(&params.text_document.uri);
         let symbols = self
             .blocking(move |sh| features::symbols::document_symbols(&ws, &sh.cache, &path))
@@ -387,7 +352,7 @@ impl LanguageServer for Backend {
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> RpcResult<Option<SemanticTokensResult>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document.uri).await;
         let path = uri_to_path(&params.text_document.uri);
         let data = self
             .blocking(move |sh| features::tokens::semantic_tokens(&ws, &sh.cache, &path))
@@ -399,7 +364,7 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> RpcResult<Option<Vec<TextEdit>>> {
-        let ws = self.snapshot();
+        let ws = self.snapshot(&params.text_document.uri).await;
         let path = uri_to_path(&params.text_document.uri);
         let Some(doc) = ws.document_or_file(&path) else {
             return Ok(None);
@@ -420,8 +385,9 @@ impl LanguageServer for Backend {
         let path = uri_to_path(&uri);
         lock(&self.shared.workspace).close(&path);
         lock(&self.shared.uris).remove(&path);
-        lock(&self.shared.generations).remove(&path);
-        self.shared.cache.remove(&path);
+        self.shared.forget(&path);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // Callers read the file on disk again.
+        self.shared.request(&self.client, path);
     }
 }

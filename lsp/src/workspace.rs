@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub struct Workspace {
     fs: Arc<dyn FileSystem>,
     open: HashMap<PathBuf, Arc<Document>>,
+    revision: u64,
 }
 
 impl Workspace {
@@ -24,7 +25,21 @@ impl Workspace {
         Workspace {
             fs,
             open: HashMap::new(),
+            revision: 0,
         }
+    }
+
+    /// A number that grows with every change of an open document and every
+    /// file change reported by the client, so of two snapshots the newer
+    /// one is known.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Notes that files under the open documents changed (the file system
+    /// is read afresh by every analysis; this only orders the snapshots).
+    pub fn files_changed(&mut self) {
+        self.revision += 1;
     }
 
     /// The file system under the open documents.
@@ -34,11 +49,13 @@ impl Workspace {
 
     /// Opens (or replaces) the document of `path`.
     pub fn set_document(&mut self, path: PathBuf, doc: Arc<Document>) {
+        self.revision += 1;
         self.open.insert(path, doc);
     }
 
     /// Closes the document of `path`; the file on disk is read again.
     pub fn close(&mut self, path: &Path) -> Option<Arc<Document>> {
+        self.revision += 1;
         self.open.remove(path)
     }
 

@@ -3,7 +3,7 @@
 //! references and renames of a flow's parameters).
 
 use crate::analysis::{Analysis, AnalysisCache};
-use crate::walk;
+use crate::nodes;
 use crate::workspace::Workspace;
 use jobflow_compiler::syntax::ast::{Binding, ExecJob, ExprKind, JobKind};
 use jobflow_compiler::syntax::span::Span;
@@ -30,9 +30,9 @@ impl<'a> SubflowCall<'a> {
 
 /// Every sub-flow call job of `a` whose callee resolves to a flow file.
 pub fn subflow_calls(a: &Analysis) -> Vec<SubflowCall<'_>> {
-    walk::jobs(a.program())
+    nodes::jobs(a.program())
         .into_iter()
-        .filter_map(|(job, _)| {
+        .filter_map(|job| {
             let JobKind::Exec(exec) = &job.kind else {
                 return None;
             };

@@ -6,8 +6,8 @@
 
 use super::context::{self, CallContext, Callee, CursorContext, Position};
 use crate::analysis::{Analysis, AnalysisCache};
-use crate::walk::{self, Visitor};
 use crate::workspace::Workspace;
+use jobflow_compiler::check::visit::{self, Visitor};
 use jobflow_compiler::resolve::tree::flow_dir;
 use jobflow_compiler::resolve::{PathContext, Role, SymbolId, SymbolKind};
 use jobflow_compiler::syntax::ast::{
@@ -482,12 +482,12 @@ fn assigned_values<'a>(program: &'a Program, spans: &HashSet<Span>) -> Vec<Optio
         out: Vec<Option<&'a Expr>>,
     }
     impl<'a> Visitor<'a> for Collect<'a, '_> {
-        fn param(&mut self, p: &'a jobflow_compiler::syntax::ast::Param) {
+        fn param(&mut self, _: usize, p: &'a jobflow_compiler::syntax::ast::Param) {
             if self.spans.contains(&p.name.span) {
                 self.out.push(p.default.as_ref());
             }
         }
-        fn job(&mut self, job: &'a jobflow_compiler::syntax::ast::Job, _: usize) {
+        fn job(&mut self, job: &'a jobflow_compiler::syntax::ast::Job) {
             match &job.kind {
                 JobKind::Assign(bs) => {
                     for b in bs.iter().filter(|b| self.spans.contains(&b.name.span)) {
@@ -521,7 +521,7 @@ fn assigned_values<'a>(program: &'a Program, spans: &HashSet<Span>) -> Vec<Optio
         }
     }
     let mut c = Collect { spans, out: Vec::new() };
-    walk::walk(program, &mut c);
+    visit::walk(program, &mut c);
     c.out
 }
 

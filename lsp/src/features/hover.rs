@@ -5,7 +5,7 @@
 
 use super::calls::keyword_at;
 use crate::analysis::{Analysis, AnalysisCache};
-use crate::walk;
+use crate::nodes;
 use crate::workspace::Workspace;
 use jobflow_compiler::resolve::{ObjectKind, SymbolKind, Target};
 use jobflow_compiler::syntax::ast::{ExprKind, JobKind, TargetRoot};
@@ -85,7 +85,7 @@ pub fn hover(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: usize) 
 
 /// Hovers that need the tree: `$NAME`, members, keywords of built-in calls.
 fn syntax_hover(a: &Analysis, offset: usize) -> Option<HoverInfo> {
-    for e in walk::exprs_of(a.program()) {
+    for e in nodes::exprs(a.program()) {
         if !e.span.touches(offset) {
             continue;
         }
@@ -112,7 +112,7 @@ fn syntax_hover(a: &Analysis, offset: usize) -> Option<HoverInfo> {
             _ => {}
         }
     }
-    for (job, _) in walk::jobs(a.program()) {
+    for job in nodes::jobs(a.program()) {
         if !job.span.touches(offset) {
             continue;
         }

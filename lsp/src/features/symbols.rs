@@ -2,8 +2,8 @@
 //! variable, and blocks (nested as they are written, with their bindings).
 
 use crate::analysis::{Analysis, AnalysisCache};
-use crate::walk::{self, Visitor};
 use crate::workspace::Workspace;
+use jobflow_compiler::check::visit::{self, Visitor};
 use jobflow_compiler::syntax::ast::{Block, BlockKind, Ident, Job, JobKind, Param};
 use jobflow_compiler::syntax::span::Span;
 use std::collections::HashSet;
@@ -26,7 +26,7 @@ pub fn outline(a: &Analysis) -> Vec<DocumentSymbol> {
         blocks: Vec::new(),
         seen: HashSet::new(),
     };
-    walk::walk(a.program(), &mut b);
+    visit::walk(a.program(), &mut b);
     b.stack.pop().unwrap_or_default()
 }
 
@@ -95,7 +95,7 @@ impl Builder<'_> {
 }
 
 impl<'a> Visitor<'a> for Builder<'a> {
-    fn param(&mut self, p: &'a Param) {
+    fn param(&mut self, _: usize, p: &'a Param) {
         let detail = match &p.default {
             Some(d) => format!("parameter = {}", self.text(d.span)),
             None => "parameter (required)".to_string(),
@@ -110,8 +110,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
         self.push(s);
     }
 
-    fn job(&mut self, job: &'a Job, depth: usize) {
-        if depth != 0 {
+    fn job(&mut self, job: &'a Job) {
+        // Only the program's own jobflow: an open block means a nested job.
+        if !self.blocks.is_empty() {
             return;
         }
         if let JobKind::Assign(bindings) = &job.kind {

@@ -1,0 +1,226 @@
+//! When documents are checked and their diagnostics published.
+//!
+//! A change to a document asks for a check of it ([`Checks::request`]). At
+//! most one check task runs per document: it starts at once (no debounce,
+//! so nothing is added to the latency of a lone change), checks the newest
+//! text on the blocking pool, publishes, and if more changes came in the
+//! meantime checks again, so a burst of keystrokes costs one check per
+//! check time, not one per keystroke. Only after the document's own
+//! diagnostics are out does the task re-check the other open documents
+//! that call it, one by one, giving up as soon as the document changes
+//! again (the next round re-checks them).
+//!
+//! Every publication carries the workspace revision it was computed from;
+//! a list from an older revision than the last one published for that
+//! document is dropped, so a slow task can never overwrite newer results.
+
+use crate::analysis::AnalysisCache;
+use crate::features::diagnostics::{self, Published};
+use crate::server::lock;
+use crate::workspace::Workspace;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::Client;
+
+/// How long a request waits for the check of the newest text of its
+/// document before it analyses that text itself.
+pub const SETTLE_LIMIT: Duration = Duration::from_secs(2);
+
+/// The check task of one document.
+#[derive(Debug, Default, Clone, Copy)]
+struct TaskState {
+    /// A task is running for the document.
+    running: bool,
+    /// The document (or a file it depends on) changed since the running
+    /// task took its snapshot.
+    dirty: bool,
+}
+
+/// State shared by the request handlers and the check tasks.
+#[derive(Debug)]
+pub struct Checks {
+    /// Open documents over the disk.
+    pub workspace: Mutex<Workspace>,
+    /// The URI each open document was opened with (paths are the keys of
+    /// the workspace; URIs are what the client wants back).
+    pub uris: Mutex<HashMap<PathBuf, Uri>>,
+    /// The latest analysis of each document.
+    pub cache: AnalysisCache,
+    tasks: Mutex<HashMap<PathBuf, TaskState>>,
+    /// The workspace revision of the last list published per document.
+    published: Mutex<HashMap<PathBuf, u64>>,
+    /// Signalled whenever a check task stored an analysis.
+    analysed: Notify,
+}
+
+impl Checks {
+    /// Checks over `workspace`, with nothing open yet.
+    pub fn new(workspace: Workspace) -> Self {
+        Checks {
+            workspace: Mutex::new(workspace),
+            uris: Mutex::new(HashMap::new()),
+            cache: AnalysisCache::new(),
+            tasks: Mutex::new(HashMap::new()),
+            published: Mutex::new(HashMap::new()),
+            analysed: Notify::new(),
+        }
+    }
+
+    /// A snapshot of the workspace.
+    pub fn snapshot(&self) -> Workspace {
+        lock(&self.workspace).clone()
+    }
+
+    /// Asks for a check of `path` (if it is open) and then of the open
+    /// documents that depend on it. Starts a task unless one is running
+    /// for `path`; that one then goes round again.
+    pub fn request(self: &Arc<Self>, client: &Client, path: PathBuf) {
+        let start = {
+            let mut tasks = lock(&self.tasks);
+            let state = tasks.entry(path.clone()).or_default();
+            state.dirty = true;
+            !std::mem::replace(&mut state.running, true)
+        };
+        if start {
+            tokio::spawn(Arc::clone(self).run(client.clone(), path));
+        }
+    }
+
+    /// Asks for a check of every open document (the flow roots may have
+    /// changed).
+    pub fn request_all(self: &Arc<Self>, client: &Client) {
+        let paths: Vec<PathBuf> = lock(&self.workspace).open_paths().map(Path::to_path_buf).collect();
+        for path in paths {
+            self.request(client, path);
+        }
+    }
+
+    /// Forgets what was published for `path` (closed).
+    pub fn forget(&self, path: &Path) {
+        lock(&self.published).remove(path);
+        self.cache.remove(path);
+    }
+
+    /// Whether `path` changed since its task's last snapshot.
+    fn dirty(&self, path: &Path) -> bool {
+        lock(&self.tasks).get(path).is_some_and(|s| s.dirty)
+    }
+
+    /// Takes the change flag of `path` down before a snapshot is taken: a
+    /// change after this point raises it again.
+    fn clear_dirty(&self, path: &Path) {
+        if let Some(s) = lock(&self.tasks).get_mut(path) {
+            s.dirty = false;
+        }
+    }
+
+    /// Ends the task of `path` unless a change came in since its last
+    /// snapshot; `true` when it ended.
+    fn finish(&self, path: &Path) -> bool {
+        let mut tasks = lock(&self.tasks);
+        match tasks.get_mut(path) {
+            Some(s) if s.dirty => false,
+            Some(s) => {
+                s.running = false;
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// The task of one document: its own check, then its dependents',
+    /// round after round while changes keep coming.
+    async fn run(self: Arc<Self>, client: Client, path: PathBuf) {
+        'round: loop {
+            self.clear_dirty(&path);
+            let ws = self.snapshot();
+            if ws.document(&path).is_some() {
+                let published = self.blocking(ws, path.clone(), diagnostics::refreshed).await;
+                self.analysed.notify_waiters();
+                if let Some(p) = published {
+                    self.publish(&client, p).await;
+                }
+            }
+            let dependents = diagnostics::dependents(&self.snapshot(), &self.cache, &path);
+            for other in dependents {
+                if self.dirty(&path) {
+                    continue 'round;
+                }
+                let published = self.blocking(self.snapshot(), other, diagnostics::refreshed).await;
+                if let Some(p) = published {
+                    self.publish(&client, p).await;
+                }
+            }
+            if self.finish(&path) {
+                return;
+            }
+        }
+    }
+
+    /// Runs `f` on the blocking pool (checking is CPU work).
+    async fn blocking(
+        self: &Arc<Self>,
+        ws: Workspace,
+        path: PathBuf,
+        f: fn(&Workspace, &AnalysisCache, &Path) -> Option<Published>,
+    ) -> Option<Published> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || f(&ws, &me.cache, &path))
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!("check task failed: {e}");
+                None
+            })
+    }
+
+    /// Sends `p` unless its document moved on to another version, closed,
+    /// or got a list from a newer revision already.
+    async fn publish(&self, client: &Client, p: Published) {
+        let current = lock(&self.workspace).document(&p.path).map(|d| d.version());
+        if current != Some(p.version) {
+            return;
+        }
+        {
+            let mut published = lock(&self.published);
+            let last = published.entry(p.path.clone()).or_insert(0);
+            if *last > p.revision {
+                return;
+            }
+            *last = p.revision;
+        }
+        let uri = lock(&self.uris).get(&p.path).cloned();
+        if let Some(uri) = uri {
+            client.publish_diagnostics(uri, p.diagnostics, Some(p.version)).await;
+        }
+    }
+
+    /// Waits (at most [`SETTLE_LIMIT`]) until the running check of `path`,
+    /// if any, has analysed the document's newest text, so a request that
+    /// follows a change reuses that analysis instead of checking the same
+    /// text a second time beside it.
+    pub async fn settled(&self, path: &Path) {
+        let deadline = tokio::time::Instant::now() + SETTLE_LIMIT;
+        loop {
+            let notified = self.analysed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let running = lock(&self.tasks).get(path).is_some_and(|s| s.running);
+            if !running {
+                return;
+            }
+            let doc = lock(&self.workspace).document(path).cloned();
+            let current = match (doc, self.cache.last(path)) {
+                (Some(doc), Some(a)) => Arc::ptr_eq(&a.doc, &doc),
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if current || tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return;
+            }
+        }
+    }
+}
