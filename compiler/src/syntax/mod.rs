@@ -34,35 +34,36 @@ use crate::diagnostics::{sort_diagnostics, Code};
 /// lexical and syntax diagnostic (sorted in source order). Never fails and
 /// never panics: what cannot be read becomes error nodes.
 pub fn parse(source: &str) -> Parsed {
-    // The grammar recurses once per level of nesting (at most
-    // `nesting::MAX_NESTING` levels, a few frames each, larger in debug
-    // builds); a thread with a stack of its own makes that safe whatever
-    // stack the caller runs on. Stack pages are only committed when used.
-    let spawned = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("jobflow-parse".into())
-            .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || parse_here(source))
-            .map(|handle| handle.join())
-    });
-    match spawned {
-        Ok(Ok(parsed)) => parsed,
-        // A panic in the parser is a bug: re-raise it where it belongs.
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread could be started: parse on the caller's stack.
-        Err(_) => parse_here(source),
-    }
-}
-
-/// Stack reserved for the parsing thread.
-const PARSE_STACK: usize = 256 << 20;
-
-/// [`parse`] on the current thread.
-fn parse_here(source: &str) -> Parsed {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
     let tokens = nesting::limit_nesting(lexed.tokens, &mut diagnostics);
-    let (program, syntax) = parser::parse_tokens(source, &tokens);
+    // The grammar recurses once per level of nesting (at most
+    // `nesting::MAX_NESTING` levels, a few dozen frames each). Make sure the
+    // stack has room for the deepest level of this text, on a segment of its
+    // own (allocated lazily) when the caller's stack has not. Chumsky's own
+    // `stacker` guard at each level keeps a smaller margin than unoptimised
+    // builds need between two levels.
+    let needed = STACK_BASE + nesting::max_depth(&tokens) * STACK_PER_LEVEL;
+    let (program, syntax) = stacker::maybe_grow(needed, needed, || parser::parse_tokens(source, &tokens));
+    finish(source, program, syntax, lexed.comments, diagnostics)
+}
+
+/// Stack the parser needs besides the nesting levels.
+const STACK_BASE: usize = 256 << 10;
+
+/// Stack one level of nesting may take (an upper bound, generous for
+/// unoptimised builds, whose frames are several times larger).
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) { 160 << 10 } else { 48 << 10 };
+
+/// Assembles the result of [`parse`]: every diagnostic in source order, and
+/// an empty program when the parser gave none.
+fn finish(
+    source: &str,
+    program: Option<ast::Program>,
+    syntax: Vec<Diagnostic>,
+    comments: Vec<Span>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Parsed {
     diagnostics.extend(syntax);
     sort_diagnostics(&mut diagnostics);
     let program = program.unwrap_or_else(|| ast::Program {
@@ -72,7 +73,7 @@ fn parse_here(source: &str) -> Parsed {
     });
     Parsed {
         program,
-        comments: lexed.comments,
+        comments,
         diagnostics,
     }
 }

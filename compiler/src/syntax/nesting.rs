@@ -106,6 +106,22 @@ pub fn limit_nesting<'a>(
     out
 }
 
+/// The deepest nesting of blocks, brackets and parentheses in `tokens`
+/// (what the parser's recursion depth is proportional to).
+pub fn max_depth(tokens: &[(Token<'_>, SimpleSpan)]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for (t, _) in tokens {
+        if opens(&t.kind) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if closes(&t.kind) {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    deepest
+}
+
 fn too_deep(tokens: &[(Token<'_>, SimpleSpan)]) -> bool {
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
