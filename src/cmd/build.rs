@@ -89,14 +89,6 @@ enum Built {
     Errors,
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Runs `jobflow build`.
 pub fn run(args: BuildArgs) -> ExitCode {
     let base = args.path.clone();
@@ -138,10 +130,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let _ = writeln!(
         err,
         "built {} of {}: {}, {}",
-        plural(built, "flow"),
+        super::plural(built, "flow"),
         files.len(),
-        plural(errors, "error"),
-        plural(warnings, "warning")
+        super::plural(errors, "error"),
+        super::plural(warnings, "warning")
     );
     if io_failures > 0 {
         ExitCode::from(2)

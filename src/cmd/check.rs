@@ -70,14 +70,6 @@ fn check_all(files: &[PathBuf], ctx: &CheckContext) -> Vec<Outcome> {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Runs `jobflow check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let (files, walk_errors) = super::walk::flows(&args.paths);
@@ -149,9 +141,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let _ = writeln!(
         err,
         "checked {}: {}, {}",
-        plural(checked, "flow"),
-        plural(errors, "error"),
-        plural(warnings, "warning")
+        super::plural(checked, "flow"),
+        super::plural(errors, "error"),
+        super::plural(warnings, "warning")
     );
     if io_failures > 0 {
         ExitCode::from(2)

@@ -50,3 +50,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
     }
 }
+
+/// `1 flow`, `2 flows`: a count and its noun for the summary lines of
+/// `check` and `build`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
