@@ -3,8 +3,8 @@
 //! same run.
 //!
 //! `cargo bench -p jobflow-stdlib --bench ssh` runs criterion's per-command
-//! measurements and then a summary of `JOBFLOW_SSH_BENCH_N` (default 200;
-//! the figure is for 1000) sequential commands each way, printing
+//! measurements and then a summary of `JOBFLOW_SSH_BENCH_N` (default 1000,
+//! the figure) sequential commands each way, printing
 //! the per-command milliseconds and the ratio. Skipped (with a message)
 //! when `/usr/sbin/sshd` is missing.
 
@@ -124,7 +124,7 @@ fn bench(c: &mut Criterion) {
     let n: u32 = std::env::var("JOBFLOW_SSH_BENCH_N")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(1000);
     let russh = per_command(n, || setup.russh_once());
     let openssh = per_command(n, || setup.openssh_once());
     println!(

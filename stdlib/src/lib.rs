@@ -13,6 +13,10 @@ pub mod exec;
 #[cfg(feature = "runtime")]
 pub mod functions;
 #[cfg(feature = "runtime")]
+pub mod host;
+#[cfg(feature = "runtime")]
+pub mod jobs;
+#[cfg(feature = "runtime")]
 pub mod methods;
 #[cfg(feature = "runtime")]
 pub mod net;

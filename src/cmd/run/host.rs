@@ -1,17 +1,18 @@
 //! The host that performs a run's commands and built-in jobs, and the
 //! options of `jobflow run` that configure it.
 
-use jobflow_stdlib::exec::{DefaultExecutor, Executor};
-use jobflow_vm::effect::{EffectOutcome, HostOutcome};
-use jobflow_vm::host::{Completion, Host, HostRequest};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use jobflow_stdlib::exec::ssh::ClientOptions;
+use jobflow_stdlib::host::{DefaultHost, HostOptions};
+use jobflow_vm::host::Host;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Options of `jobflow run` for the host.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct HostArgs {
     /// The known_hosts file for SSH host keys (default:
-    /// `$JOBFLOW_KNOWN_HOSTS`, else `~/.ssh/known_hosts`).
+    /// `$JOBFLOW_KNOWN_HOSTS`, else `~/.ssh/known_hosts`). Unknown hosts are
+    /// recorded in it; a changed key is refused.
     #[arg(long, value_name = "FILE", env = "JOBFLOW_KNOWN_HOSTS")]
     pub known_hosts: Option<PathBuf>,
 }
@@ -19,33 +20,24 @@ pub struct HostArgs {
 /// Why the host could not be set up.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start the command executor: {0}")]
-pub struct HostError(String);
+pub struct HostError(#[from] jobflow_stdlib::host::HostError);
 
-/// The host for this run.
-pub fn make(_args: &HostArgs) -> Result<Arc<dyn Host>, HostError> {
-    Ok(Arc::new(ExecutorHost {
-        executor: Mutex::new(DefaultExecutor::default()),
-    }))
+/// The host for a run without a known flow root: `mailto` then uses the
+/// built-in defaults instead of `[mail]` of `jobflow.toml`.
+pub fn make(args: &HostArgs) -> Result<Arc<dyn Host>, HostError> {
+    make_in(args, None)
 }
 
-/// Performs each request on the calling thread with the default executor.
-struct ExecutorHost {
-    executor: Mutex<DefaultExecutor>,
-}
-
-impl Host for ExecutorHost {
-    fn start(&self, _pid: u64, request: HostRequest, done: Completion) {
-        match request {
-            HostRequest::Command(request) => {
-                let outcome = match self.executor.lock() {
-                    Ok(mut executor) => executor.run(&request),
-                    Err(poisoned) => poisoned.into_inner().run(&request),
-                };
-                done(EffectOutcome::Command(outcome));
-            }
-            HostRequest::Call(call) => done(EffectOutcome::Host(HostOutcome::Failed {
-                detail: format!("{}: not available in this build", call.job.name()),
-            })),
-        }
-    }
+/// The host for a run whose flow root is `root`: `mailto` takes its
+/// `[mail]` defaults from `ROOT/jobflow.toml`.
+pub fn make_in(args: &HostArgs, root: Option<&Path>) -> Result<Arc<dyn Host>, HostError> {
+    let options = HostOptions {
+        ssh: ClientOptions {
+            known_hosts: args.known_hosts.clone(),
+            ..ClientOptions::default()
+        },
+        flow_root: root.map(Path::to_path_buf),
+        worker_threads: 2,
+    };
+    Ok(Arc::new(DefaultHost::new(options)?))
 }

@@ -1,9 +1,10 @@
-//! Command executors: how a command job runs (locally; over SSH later).
+//! Command executors: how a command job runs, locally ([`LocalExecutor`])
+//! or over SSH ([`ssh`]).
 //!
 //! The VM suspends on an [`Effect::RunCommand`](jobflow_vm::effect::Effect)
-//! and the driver hands its [`CommandRequest`] to an [`Executor`]. A request
-//! with a host goes to the remote executor; in this build there is none, so
-//! it ends in a connection failure.
+//! and the driver hands its [`CommandRequest`] to a host
+//! ([`DefaultHost`](crate::host::DefaultHost), async) or to an [`Executor`]
+//! (blocking, one command at a time).
 
 mod local;
 pub mod ssh;
@@ -20,11 +21,24 @@ pub trait Executor {
     fn run(&mut self, request: &CommandRequest) -> CommandOutcome;
 }
 
-/// The default executor: local commands here, remote ones refused with a
-/// connection failure until the SSH executor exists.
+/// The default blocking executor: local commands here, commands with a
+/// `__host__` over SSH (the SSH runtime starts on the first remote command).
 #[derive(Debug, Default)]
 pub struct DefaultExecutor {
     local: LocalExecutor,
+    options: ssh::ClientOptions,
+    ssh: Option<ssh::SshExecutor>,
+}
+
+impl DefaultExecutor {
+    /// An executor whose SSH connections use `options`.
+    pub fn new(options: ssh::ClientOptions) -> Self {
+        Self {
+            local: LocalExecutor,
+            options,
+            ssh: None,
+        }
+    }
 }
 
 impl Executor for DefaultExecutor {
@@ -33,16 +47,25 @@ impl Executor for DefaultExecutor {
         if let Some(conntype) = s.conntype.as_deref() {
             if !conntype.eq_ignore_ascii_case("ssh") {
                 return CommandOutcome::ConnectionFailure {
-                    message: format!("connection type '{conntype}' is not supported"),
+                    message: format!("unsupported conntype: {conntype}"),
                 };
             }
         }
-        if s.host.is_some() {
-            return CommandOutcome::ConnectionFailure {
-                message: "SSH is not available in this build".to_string(),
-            };
+        if s.host.as_deref().is_none_or(str::is_empty) {
+            return self.local.run(request);
         }
-        self.local.run(request)
+        if self.ssh.is_none() {
+            match ssh::SshExecutor::new(self.options.clone()) {
+                Ok(e) => self.ssh = Some(e),
+                Err(e) => return CommandOutcome::ConnectionFailure { message: e.to_string() },
+            }
+        }
+        match self.ssh.as_mut() {
+            Some(ssh) => ssh.run(request),
+            None => CommandOutcome::ConnectionFailure {
+                message: "the SSH executor could not start".to_string(),
+            },
+        }
     }
 }
 

@@ -25,7 +25,7 @@ mod runtime;
 
 pub use error::{redact_url, HttpFailure, NetError, SmtpFailure};
 pub use http::{urlopen, UrlRequest, UrlResponse};
-pub use mail::{mailto, MailConfig, MailOutcome, MailRequest, SmtpSettings};
+pub use mail::{mailto, MailConfig, MailOutcome, MailRequest, PendingMail, SmtpSettings};
 pub use runtime::block_on;
 
 use jobflow_vm::native::ObjectTree;

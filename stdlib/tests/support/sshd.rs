@@ -244,6 +244,28 @@ impl Sshd {
         }
     }
 
+    /// The pid of the listening sshd (its children are the connections).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Authorizes one more public key (an `ssh-keygen` `.pub` file) for
+    /// every user.
+    pub fn authorize(&self, public_key: &Path) -> Result<(), String> {
+        let key = std::fs::read_to_string(public_key).map_err(|e| e.to_string())?;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join("authorized_keys"))
+            .map_err(|e| e.to_string())?;
+        f.write_all(key.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    /// Makes a new ed25519 key pair at `path` (and `path.pub`) encrypted
+    /// with `passphrase` (empty: none).
+    pub fn new_key(path: &Path, passphrase: &str) -> Result<(), String> {
+        keygen(path, "ed25519", passphrase)
+    }
+
     /// The temporary directory (also a good place for known_hosts files).
     pub fn dir(&self) -> &Path {
         self.dir.path()

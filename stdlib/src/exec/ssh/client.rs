@@ -417,3 +417,28 @@ async fn authenticate(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_disable_nagle() {
+        // russh leaves Nagle's algorithm on; with it every small packet
+        // waits for a delayed ACK (~40 ms a command).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let ep = Endpoint {
+            host: "127.0.0.1".into(),
+            port: listener.local_addr().unwrap().port(),
+            user: "u".into(),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let stream = rt.block_on(tcp_connect(&ep)).unwrap();
+        assert!(stream.nodelay().unwrap());
+        let config = russh_config(&ClientOptions::default(), &[]);
+        assert!(config.nodelay);
+    }
+}

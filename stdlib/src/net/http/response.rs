@@ -6,11 +6,12 @@ use indexmap::IndexMap;
 use jobflow_vm::value::Key;
 use jobflow_vm::Value;
 use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
 
 /// A received HTTP response, decoded as `urlopen` describes it. Plain data
 /// (`Send`), so it can cross from the runtime's thread to the VM's;
 /// [`UrlResponse::into_value`] makes the Dictionary of `$RESULT`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UrlResponse {
     /// The final URL (after redirects).
     pub url: String,

@@ -10,5 +10,5 @@ mod request;
 mod send;
 
 pub use config::{MailConfig, SmtpSecurity, SmtpSettings, DEFAULT_FROM};
-pub use request::{Attachment, MailRequest};
+pub use request::{Attachment, MailRequest, PendingMail};
 pub use send::{mailto, MailOutcome};

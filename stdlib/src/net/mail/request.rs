@@ -1,7 +1,7 @@
 //! [`MailRequest`]: the arguments of one `mailto` call, checked and turned
 //! into plain data (`stdlib.md` 1, `mailto`).
 
-use super::config::{MailConfig, SmtpSettings};
+use super::config::{MailConfig, SmtpSettings, DEFAULT_FROM};
 use crate::functions::args::Params;
 use crate::net::args::{bind_error, opt_text, text, text_dict};
 use crate::net::error::NetError;
@@ -87,6 +87,18 @@ impl MailRequest {
         config: &MailConfig,
         objects: Option<&dyn ObjectTree>,
     ) -> Result<MailRequest, NetError> {
+        MailRequest::pending_from_args(positional, keywords, objects)?.resolve(config)
+    }
+
+    /// Checks the arguments like [`MailRequest::from_args`], but leaves the
+    /// `[mail]` defaults of `jobflow.toml` (`from`, `smtp_server`) to be
+    /// applied later by [`PendingMail::resolve`], where the flow root is
+    /// known (the host that sends the mail).
+    pub fn pending_from_args(
+        positional: &[Value],
+        keywords: &[(String, Value)],
+        objects: Option<&dyn ObjectTree>,
+    ) -> Result<PendingMail, NetError> {
         let [to, from, subject, body, cc, bcc, reply_to, html_content, attach_files, headers, charset, as_string, smtp_server] =
             PARAMS.bind(CallArgs { positional, keywords }).map_err(bind_error)?;
 
@@ -97,8 +109,9 @@ impl MailRequest {
             None | Some(Value::Null) => None,
             Some(v) => Some(address(v, "reply_to")?),
         };
+        let default_from = matches!(from, None | Some(Value::Null));
         let from = match from {
-            None | Some(Value::Null) => checked(config.default_from(), "from")?,
+            None | Some(Value::Null) => DEFAULT_FROM.to_owned(),
             Some(v) => address(v, "from")?,
         };
         let as_string = as_string.is_some_and(Value::truthy);
@@ -138,12 +151,13 @@ impl MailRequest {
             Some(v) => vec![attachment(v)?],
         };
 
+        let default_server = smtp_server.is_none();
         let server = match smtp_server {
-            None => config.smtp_server.clone().unwrap_or_default(),
+            None => SmtpSettings::default(),
             Some(v) => SmtpSettings::from_value(v, objects)?,
         };
 
-        Ok(MailRequest {
+        let request = MailRequest {
             from,
             to,
             cc,
@@ -157,7 +171,40 @@ impl MailRequest {
             charset,
             as_string,
             server,
+        };
+        Ok(PendingMail {
+            request,
+            default_from,
+            default_server,
         })
+    }
+}
+
+/// A checked `mailto` request still waiting for the `[mail]` defaults of
+/// the flow root's `jobflow.toml` (plain data: it is the payload a process
+/// suspends with).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingMail {
+    /// The request; `from` and `server` hold the built-in defaults where
+    /// the call gave none.
+    pub request: MailRequest,
+    /// The call gave no `from` (or `null`).
+    pub default_from: bool,
+    /// The call gave no `smtp_server`.
+    pub default_server: bool,
+}
+
+impl PendingMail {
+    /// Applies `config` where the call gave no `from` or `smtp_server`.
+    pub fn resolve(self, config: &MailConfig) -> Result<MailRequest, NetError> {
+        let mut request = self.request;
+        if self.default_from {
+            request.from = checked(config.default_from(), "from")?;
+        }
+        if self.default_server {
+            request.server = config.smtp_server.clone().unwrap_or_default();
+        }
+        Ok(request)
     }
 }
 

@@ -7,10 +7,11 @@ use jobflow_vm::Value;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// What a `mailto` call produced.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MailOutcome {
     /// The mail was sent: `$RESULT = null`.
     Sent,
