@@ -370,36 +370,92 @@ fn no_operator<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> SyntaxError {
     err
 }
 
-/// One operator token classified by `classify` (one attempt per level,
-/// instead of one per operator: failing attempts are what parsing costs).
-fn operator<'a, O: 'a>(
-    classify: fn(&TokenKind<'_>) -> Option<O>,
-) -> impl Parser<'a, In<'a>, (O, SimpleSpan), Ex<'a>> + Clone {
-    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
-        let before = inp.cursor();
-        let op = inp.peek_maybe().and_then(|t| classify(&t.kind));
-        match op {
-            Some(op) => {
-                inp.next_maybe();
-                Ok((op, inp.span_since(&before)))
-            }
-            None => Err(no_operator(inp)),
-        }
-    })
+/// A binary operator between two operands.
+#[derive(Clone, Copy)]
+enum Infix {
+    /// Arithmetic, membership and logical operators.
+    Binary(BinaryOp),
+    /// A comparison (comparisons chain).
+    Compare(CompareOp),
 }
 
-/// A comparison operator; `>` and `>=` (a `>` and a glued `=`) only when
-/// `allow_gt`, and never the `>` of a `>>`.
-fn comparison_operator<'a>(allow_gt: bool) -> impl Parser<'a, In<'a>, (CompareOp, SimpleSpan), Ex<'a>> + Clone {
+impl Infix {
+    /// Precedence, tightest last: `or`, `and`, (`not`), `in`, comparisons,
+    /// `+ -`, `* / %`.
+    fn precedence(self) -> u8 {
+        match self {
+            Infix::Binary(BinaryOp::Or) => OR,
+            Infix::Binary(BinaryOp::And) => AND,
+            Infix::Binary(BinaryOp::In | BinaryOp::NotIn) => MEMBERSHIP,
+            Infix::Compare(_) => COMPARISON,
+            Infix::Binary(BinaryOp::Add | BinaryOp::Sub) => ADDITIVE,
+            Infix::Binary(BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod) => MULTIPLICATIVE,
+        }
+    }
+}
+
+const OR: u8 = 1;
+const AND: u8 = 2;
+const NOT: u8 = 3;
+const MEMBERSHIP: u8 = 4;
+const COMPARISON: u8 = 5;
+const ADDITIVE: u8 = 6;
+const MULTIPLICATIVE: u8 = 7;
+const UNARY: u8 = 8;
+
+/// A run of `not`s (empty when there is none).
+fn nots<'a>() -> impl Parser<'a, In<'a>, Vec<SimpleSpan>, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        if matches!(inp.peek_maybe(), Some(t) if t.kind == TokenKind::Keyword(Keyword::Not)) {
+            inp.next_maybe();
+            Ok(inp.span_since(&before))
+        } else {
+            Err(no_operator(inp))
+        }
+    })
+    .repeated()
+    .collect()
+}
+
+/// A run of unary `+` and `-` (empty when there is none).
+fn unaries<'a>() -> impl Parser<'a, In<'a>, Vec<(UnaryOp, SimpleSpan)>, Ex<'a>> + Clone {
     custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
         let before = inp.cursor();
         let op = match inp.peek_maybe().map(|t| t.kind.clone()) {
-            Some(TokenKind::Le) => Some(CompareOp::Le),
-            Some(TokenKind::EqEq) => Some(CompareOp::Eq),
-            Some(TokenKind::NotEq) => Some(CompareOp::Ne),
-            Some(TokenKind::Like) => Some(CompareOp::Like),
-            Some(TokenKind::NotLike) => Some(CompareOp::NotLike),
-            Some(TokenKind::Lt) => Some(CompareOp::Lt),
+            Some(TokenKind::Plus) => UnaryOp::Plus,
+            Some(TokenKind::Minus) => UnaryOp::Minus,
+            _ => return Err(no_operator(inp)),
+        };
+        inp.next_maybe();
+        Ok((op, inp.span_since(&before)))
+    })
+    .repeated()
+    .collect()
+}
+
+/// A binary operator: `and`/`or` when `low`, any other otherwise. `>` and
+/// `>=` (a `>` and a glued `=`) only when `allow_gt`, and never the `>` of a
+/// `>>`; `not` only as the start of `not in`.
+fn infix_operator<'a>(allow_gt: bool, low: bool) -> impl Parser<'a, In<'a>, (Infix, SimpleSpan), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
+        let before = inp.cursor();
+        let kind = inp.peek_maybe().map(|t| t.kind.clone());
+        let op = match kind {
+            Some(TokenKind::Keyword(Keyword::And)) if low => Some(Infix::Binary(BinaryOp::And)),
+            Some(TokenKind::Keyword(Keyword::Or)) if low => Some(Infix::Binary(BinaryOp::Or)),
+            _ if low => None,
+            Some(TokenKind::Star) => Some(Infix::Binary(BinaryOp::Mul)),
+            Some(TokenKind::Slash) => Some(Infix::Binary(BinaryOp::Div)),
+            Some(TokenKind::Percent) => Some(Infix::Binary(BinaryOp::Mod)),
+            Some(TokenKind::Plus) => Some(Infix::Binary(BinaryOp::Add)),
+            Some(TokenKind::Minus) => Some(Infix::Binary(BinaryOp::Sub)),
+            Some(TokenKind::Le) => Some(Infix::Compare(CompareOp::Le)),
+            Some(TokenKind::EqEq) => Some(Infix::Compare(CompareOp::Eq)),
+            Some(TokenKind::NotEq) => Some(Infix::Compare(CompareOp::Ne)),
+            Some(TokenKind::Like) => Some(Infix::Compare(CompareOp::Like)),
+            Some(TokenKind::NotLike) => Some(Infix::Compare(CompareOp::NotLike)),
+            Some(TokenKind::Lt) => Some(Infix::Compare(CompareOp::Lt)),
             Some(TokenKind::Gt) if allow_gt => {
                 let save = inp.save();
                 inp.next_maybe();
@@ -407,14 +463,25 @@ fn comparison_operator<'a>(allow_gt: bool) -> impl Parser<'a, In<'a>, (CompareOp
                 match next {
                     Some(TokenKind::Eq) => {
                         inp.next_maybe();
-                        return Ok((CompareOp::Ge, inp.span_since(&before)));
+                        return Ok((Infix::Compare(CompareOp::Ge), inp.span_since(&before)));
                     }
                     Some(TokenKind::Gt) => {
                         inp.rewind(save);
                         None
                     }
-                    _ => return Ok((CompareOp::Gt, inp.span_since(&before))),
+                    _ => return Ok((Infix::Compare(CompareOp::Gt), inp.span_since(&before))),
                 }
+            }
+            Some(TokenKind::Keyword(Keyword::In)) => Some(Infix::Binary(BinaryOp::In)),
+            Some(TokenKind::Keyword(Keyword::Not)) => {
+                let save = inp.save();
+                inp.next_maybe();
+                if matches!(inp.peek_maybe(), Some(t) if t.kind == TokenKind::Keyword(Keyword::In)) {
+                    inp.next_maybe();
+                    return Ok((Infix::Binary(BinaryOp::NotIn), inp.span_since(&before)));
+                }
+                inp.rewind(save);
+                None
             }
             _ => None,
         };
@@ -428,132 +495,154 @@ fn comparison_operator<'a>(allow_gt: bool) -> impl Parser<'a, In<'a>, (CompareOp
     })
 }
 
-/// `in` or `not in`.
-fn membership_operator<'a>() -> impl Parser<'a, In<'a>, (BinaryOp, SimpleSpan), Ex<'a>> + Clone {
-    custom(move |inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
-        let before = inp.cursor();
-        match inp.peek_maybe().map(|t| t.kind.clone()) {
-            Some(TokenKind::Keyword(Keyword::In)) => {
-                inp.next_maybe();
-                return Ok((BinaryOp::In, inp.span_since(&before)));
-            }
-            Some(TokenKind::Keyword(Keyword::Not)) => {
-                let save = inp.save();
-                inp.next_maybe();
-                if matches!(inp.peek_maybe(), Some(t) if t.kind == TokenKind::Keyword(Keyword::In)) {
-                    inp.next_maybe();
-                    return Ok((BinaryOp::NotIn, inp.span_since(&before)));
-                }
-                inp.rewind(save);
-            }
-            _ => {}
-        }
-        Err(no_operator(inp))
-    })
-}
+/// An operand with the `not`s and unary operators before it.
+type Operand = ((Vec<SimpleSpan>, Vec<(UnaryOp, SimpleSpan)>), Expr);
 
-/// The precedence levels from unary to `or` over `postfix`.
+/// An operator and the operand after it.
+type Step = ((Infix, SimpleSpan), Operand);
+
+/// The whole expression over `postfix`: operands and operators are read as
+/// a flat sequence (one attempt at an operator after each operand, instead
+/// of one per precedence level), then folded by precedence into the tree
+/// the layered grammar describes: `or` over `and` over `not` over `in` over
+/// comparisons over `+ -` over `* / %` over unary `+ -`. As in that grammar,
+/// `not` may begin only the whole expression or an operand of `and` or `or`.
 fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
-    let unary = operator(|k| match k {
-        TokenKind::Plus => Some(UnaryOp::Plus),
-        TokenKind::Minus => Some(UnaryOp::Minus),
-        _ => None,
-    })
+    let with_not = nots().then(unaries()).then(postfix.clone()).boxed();
+    let without_not = unaries().map(|u| (Vec::new(), u)).then(postfix).boxed();
+    let rest = choice((
+        infix_operator(allow_gt, true).then(with_not.clone()),
+        infix_operator(allow_gt, false).then(without_not),
+    ))
     .repeated()
-    .foldr(postfix, |(op, span): (UnaryOp, SimpleSpan), operand: Expr| Expr {
-        span: sp(span).to(operand.span),
-        kind: ExprKind::Unary {
-            op,
-            operand: Box::new(operand),
-        },
-    })
-    .boxed();
-
-    let mul_op = operator(|k| match k {
-        TokenKind::Star => Some(BinaryOp::Mul),
-        TokenKind::Slash => Some(BinaryOp::Div),
-        TokenKind::Percent => Some(BinaryOp::Mod),
-        _ => None,
-    });
-    let multiplicative = unary
-        .clone()
-        .foldl(mul_op.then(unary).repeated(), |lhs, ((op, span), rhs)| {
-            binary(op, span, lhs, rhs)
-        })
-        .boxed();
-
-    let add_op = operator(|k| match k {
-        TokenKind::Plus => Some(BinaryOp::Add),
-        TokenKind::Minus => Some(BinaryOp::Sub),
-        _ => None,
-    });
-    let additive = multiplicative
-        .clone()
-        .foldl(add_op.then(multiplicative).repeated(), |lhs, ((op, span), rhs)| {
-            binary(op, span, lhs, rhs)
-        })
-        .boxed();
-
-    let comparison = additive
-        .clone()
-        .then(
-            comparison_operator(allow_gt)
-                .then(additive)
-                .map(|((op, span), rhs)| Comparison {
-                    op,
-                    op_span: sp(span),
-                    rhs,
-                })
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .map(|(first, rest): (Expr, Vec<Comparison>)| {
-            if rest.is_empty() {
-                first
-            } else {
-                let span = rest.last().map_or(first.span, |c| first.span.to(c.rhs.span));
-                Expr {
-                    kind: ExprKind::Compare {
-                        first: Box::new(first),
-                        rest,
-                    },
-                    span,
-                }
+    .collect::<Vec<_>>();
+    with_not
+        .then(rest)
+        .map(|(first, rest): (Operand, Vec<Step>)| {
+            let ((n, u), _) = &first;
+            if rest.is_empty() && n.is_empty() && u.is_empty() {
+                return first.1;
             }
-        })
-        .boxed();
-
-    let membership = comparison
-        .clone()
-        .foldl(
-            membership_operator().then(comparison).repeated(),
-            |lhs, ((op, span), rhs)| binary(op, span, lhs, rhs),
-        )
-        .boxed();
-
-    let not_expr = operator(|k| (*k == TokenKind::Keyword(Keyword::Not)).then_some(()))
-        .repeated()
-        .foldr(membership, |((), span): ((), SimpleSpan), operand: Expr| Expr {
-            span: sp(span).to(operand.span),
-            kind: ExprKind::Not(Box::new(operand)),
-        })
-        .boxed();
-
-    let and_op = operator(|k| (*k == TokenKind::Keyword(Keyword::And)).then_some(BinaryOp::And));
-    let and_expr = not_expr
-        .clone()
-        .foldl(and_op.then(not_expr).repeated(), |lhs, ((op, span), rhs)| {
-            binary(op, span, lhs, rhs)
-        })
-        .boxed();
-    let or_op = operator(|k| (*k == TokenKind::Keyword(Keyword::Or)).then_some(BinaryOp::Or));
-    and_expr
-        .clone()
-        .foldl(or_op.then(and_expr).repeated(), |lhs, ((op, span), rhs)| {
-            binary(op, span, lhs, rhs)
+            let mut items = Vec::with_capacity(2 * rest.len() + 2);
+            push_operand(&mut items, first);
+            for (op, operand) in rest {
+                items.push(Item::Infix(op.0, op.1));
+                push_operand(&mut items, operand);
+            }
+            Fold {
+                items: items.into_iter().peekable(),
+            }
+            .level(OR)
         })
         .labelled("an expression")
         .boxed()
+}
+
+/// An element of the flat sequence an expression is read as.
+enum Item {
+    Not(SimpleSpan),
+    Unary(UnaryOp, SimpleSpan),
+    Operand(Expr),
+    Infix(Infix, SimpleSpan),
+}
+
+fn push_operand(items: &mut Vec<Item>, ((nots, unaries), expr): Operand) {
+    items.extend(nots.into_iter().map(Item::Not));
+    items.extend(unaries.into_iter().map(|(op, s)| Item::Unary(op, s)));
+    items.push(Item::Operand(expr));
+}
+
+/// Folds a well-formed sequence (`prefix* operand (infix prefix* operand)*`,
+/// `not` only where the layered grammar allows it) into a tree. Recursion is
+/// bounded by the number of precedence levels; runs of operators and of
+/// prefixes are folded in loops.
+struct Fold {
+    items: std::iter::Peekable<std::vec::IntoIter<Item>>,
+}
+
+impl Fold {
+    fn peek_infix(&mut self, level: u8) -> bool {
+        matches!(self.items.peek(), Some(Item::Infix(op, _)) if op.precedence() == level)
+    }
+
+    fn level(&mut self, level: u8) -> Expr {
+        match level {
+            NOT => {
+                let mut nots = Vec::new();
+                while let Some(Item::Not(span)) = self.items.peek() {
+                    nots.push(*span);
+                    self.items.next();
+                }
+                let mut operand = self.level(MEMBERSHIP);
+                for span in nots.into_iter().rev() {
+                    operand = Expr {
+                        span: sp(span).to(operand.span),
+                        kind: ExprKind::Not(Box::new(operand)),
+                    };
+                }
+                operand
+            }
+            UNARY => {
+                let mut ops = Vec::new();
+                while let Some(Item::Unary(op, span)) = self.items.peek() {
+                    ops.push((*op, *span));
+                    self.items.next();
+                }
+                let mut operand = match self.items.next() {
+                    Some(Item::Operand(x)) => x,
+                    // Cannot happen for a sequence the grammar read.
+                    _ => Expr {
+                        kind: ExprKind::Error,
+                        span: crate::syntax::span::Span::default(),
+                    },
+                };
+                for (op, span) in ops.into_iter().rev() {
+                    operand = Expr {
+                        span: sp(span).to(operand.span),
+                        kind: ExprKind::Unary {
+                            op,
+                            operand: Box::new(operand),
+                        },
+                    };
+                }
+                operand
+            }
+            COMPARISON => {
+                let first = self.level(ADDITIVE);
+                let mut rest = Vec::new();
+                while let Some(Item::Infix(Infix::Compare(op), span)) = self.items.peek() {
+                    let (op, op_span) = (*op, sp(*span));
+                    self.items.next();
+                    let rhs = self.level(ADDITIVE);
+                    rest.push(Comparison { op, op_span, rhs });
+                }
+                if rest.is_empty() {
+                    first
+                } else {
+                    let span = rest.last().map_or(first.span, |c| first.span.to(c.rhs.span));
+                    Expr {
+                        kind: ExprKind::Compare {
+                            first: Box::new(first),
+                            rest,
+                        },
+                        span,
+                    }
+                }
+            }
+            _ => {
+                let next = level + 1;
+                let mut lhs = self.level(next);
+                while self.peek_infix(level) {
+                    let Some(Item::Infix(Infix::Binary(op), span)) = self.items.next() else {
+                        break;
+                    };
+                    let rhs = self.level(next);
+                    lhs = binary(op, span, lhs, rhs);
+                }
+                lhs
+            }
+        }
+    }
 }
 
 impl<'a> Parsers<'a> {
