@@ -209,3 +209,85 @@ fn rename_a_parameter_across_files() {
     }
     assert_eq!(c.shutdown_and_exit().code(), Some(0));
 }
+
+/// The client capabilities of an editor that watches files for the server.
+fn watching() -> Value {
+    json!({"didChangeWatchedFiles": {"dynamicRegistration": true}})
+}
+
+fn watched(c: &mut LspClient, path: &Path, typ: u32) {
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(path), "type": typ}]}),
+    );
+}
+
+#[test]
+fn the_server_registers_watchers_for_flows_and_root_markers() {
+    let ws = workspace();
+    let mut c = LspClient::start_with(&ws.root, watching());
+    let params = c.wait_server_request("client/registerCapability");
+    let reg = &params["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles", "{params}");
+    let globs: Vec<&str> = reg["registerOptions"]["watchers"]
+        .as_array()
+        .map(|w| w.iter().filter_map(|x| x["globPattern"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(globs, vec!["**/*.jf", "**/jobflow.toml"], "{params}");
+    assert_eq!(c.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn no_watchers_are_registered_without_client_support() {
+    let ws = workspace();
+    let main = ws.root.join("main.jf");
+    let mut c = LspClient::start(&ws.root);
+    c.open(&main, MAIN);
+    c.diagnostics(&main, 1);
+    // A request answered after `initialized` was handled: any registration
+    // would have been sent before it.
+    c.request("textDocument/hover", at(&main, 3, 4));
+    assert_eq!(c.server_requests_seen("client/registerCapability"), 0);
+    assert_eq!(c.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_callee_changed_on_disk_rechecks_its_open_callers() {
+    let ws = workspace();
+    let main = ws.root.join("main.jf");
+    let sub = ws.root.join("サービス/再起動.jf");
+    let mut c = LspClient::start_with(&ws.root, watching());
+    c.wait_server_request("client/registerCapability");
+    c.open(&main, MAIN);
+    assert!(c.diagnostics(&main, 1).is_empty());
+
+    // The callee (not open in the editor) renames its parameter on disk.
+    std::fs::write(&sub, RESTART.replace("ホスト", "host")).expect("rewrite sub-flow");
+    watched(&mut c, &sub, 2);
+    let want = main.clone();
+    let params = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"].as_str().map(uri_path) == Some(want.clone())
+            && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    let diags = params["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(codes(&diags), vec!["E206", "E206"], "{diags:?}");
+    assert_eq!(params["version"], json!(1));
+
+    // Put back: the caller is clean again.
+    std::fs::write(&sub, RESTART).expect("restore sub-flow");
+    watched(&mut c, &sub, 2);
+    c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"].as_str().map(uri_path) == Some(want.clone()) && p["diagnostics"].as_array().is_some_and(Vec::is_empty)
+    });
+
+    // Deleted: the path names nothing any more.
+    std::fs::remove_file(&sub).expect("delete sub-flow");
+    watched(&mut c, &sub, 3);
+    let params = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"].as_str().map(uri_path) == Some(want.clone())
+            && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    let diags = params["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(c.shutdown_and_exit().code(), Some(0));
+}

@@ -1,7 +1,7 @@
 //! A small LSP client for tests: starts the real `jobflow lsp`, frames
 //! messages with `Content-Length`, matches responses to request ids, keeps
 //! notifications until a test waits for them, and answers the server's own
-//! requests with `null`.
+//! requests with `null` (keeping them for tests to inspect).
 
 #![allow(dead_code)]
 
@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 /// How long a test waits for any one answer.
@@ -22,6 +22,8 @@ pub struct LspClient {
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     pending: VecDeque<Value>,
+    /// Requests the server sent to the client, in arrival order.
+    server_requests: Vec<Value>,
     next_id: i64,
 }
 
@@ -82,6 +84,12 @@ impl LspClient {
     /// Starts `jobflow lsp` and runs `initialize`/`initialized` with
     /// `root` as the workspace folder.
     pub fn start(root: &Path) -> LspClient {
+        Self::start_with(root, json!({}))
+    }
+
+    /// [`Self::start`] with `workspace` as the client's workspace
+    /// capabilities (e.g. `didChangeWatchedFiles`).
+    pub fn start_with(root: &Path, workspace: Value) -> LspClient {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jobflow"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -105,6 +113,7 @@ impl LspClient {
             stdin,
             incoming: rx,
             pending: VecDeque::new(),
+            server_requests: Vec::new(),
             next_id: 1,
         };
         let root_uri = file_uri(root);
@@ -115,6 +124,7 @@ impl LspClient {
                 "rootUri": root_uri,
                 "workspaceFolders": [{"uri": root_uri, "name": "ws"}],
                 "capabilities": {
+                    "workspace": workspace,
                     "general": {"positionEncodings": ["utf-16"]},
                     "textDocument": {
                         "completion": {"completionItem": {"snippetSupport": true}},
@@ -135,22 +145,17 @@ impl LspClient {
         stdin.flush().expect("flush to server");
     }
 
-    /// The next message from the server, answering its requests on the way.
+    /// The next message from the server; a request of the server is
+    /// answered (and recorded) before it is returned.
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.incoming.recv_timeout(left) {
-                Ok(msg) => {
-                    if msg.get("method").is_some() && msg.get("id").is_some() {
-                        let id = msg["id"].clone();
-                        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
-                        continue;
-                    }
-                    return Some(msg);
-                }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
-            }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = self.incoming.recv_timeout(left).ok()?;
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            let id = msg["id"].clone();
+            self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            self.server_requests.push(msg.clone());
         }
+        Some(msg)
     }
 
     /// Sends a request and returns its result; panics on an error answer or
@@ -172,6 +177,27 @@ impl LspClient {
             }
             self.pending.push_back(msg);
         }
+    }
+
+    /// Waits until the server has sent a request `method` to the client
+    /// and returns its params.
+    pub fn wait_server_request(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return r["params"].clone();
+            }
+            let msg = self
+                .next_message(deadline)
+                .unwrap_or_else(|| panic!("no {method} request within {TIMEOUT:?}"));
+            self.pending.push_back(msg);
+        }
+    }
+
+    /// How many requests `method` the server sent to the client so far
+    /// (among the messages read).
+    pub fn server_requests_seen(&self, method: &str) -> usize {
+        self.server_requests.iter().filter(|r| r["method"] == method).count()
     }
 
     /// Sends a notification.
