@@ -45,6 +45,7 @@ fn run(module: &Rc<Module>, lib: &Library, loader: &mut Fib) -> String {
         loader,
         objects: None,
         output: &mut out,
+        world: None,
     };
     match p.run(&mut ctx, None) {
         Step::Finished(_) => String::from_utf8_lossy(&out).into_owned(),

@@ -82,6 +82,7 @@ fn run_with(
             loader: &mut loader,
             objects: None,
             output: &mut out,
+            world: None,
         };
         match p.run(&mut ctx, Some(1000)) {
             Step::Finished(o) => return (String::from_utf8(out).unwrap(), o, commands),
@@ -245,6 +246,7 @@ fn block_bindings_of_control_variables_reach_commands() {
             loader: &mut loader,
             objects: None,
             output: &mut out,
+            world: None,
         };
         match p.run(&mut ctx, None) {
             Step::Suspended(Effect::RunCommand(r)) => {
@@ -307,8 +309,13 @@ fn builtin_function_as_a_job_sets_status() {
 
 #[test]
 fn unavailable_features_are_clear_runtime_errors() {
+    let (_, o) = run("{ session s | print(1) }");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("session: not available in this build"));
     let (_, o) = run("{ fork | print(1) }");
-    assert_eq!(aborted(&o).map(|a| a.0), Some("fork: not available in this build"));
+    assert_eq!(
+        aborted(&o).map(|a| a.0),
+        Some("fork: processes and channels are not available without a scheduler")
+    );
     let (_, o) = run("urlopen('http://x')");
     assert_eq!(
         aborted(&o).map(|a| a.0),
@@ -343,4 +350,115 @@ fn constants_are_not_duplicated() {
         .filter(|c| matches!(c, jobflow_vm::bytecode::Const::Str(s) if s == "a"))
         .count();
     assert_eq!(strs, 1);
+}
+
+/// A host that answers every command with `ok('')` at once.
+struct InstantHost;
+
+impl jobflow_vm::host::Host for InstantHost {
+    fn start(&self, _pid: u64, _request: jobflow_vm::host::HostRequest, done: jobflow_vm::host::Completion) {
+        done(EffectOutcome::Command(ok("")));
+    }
+}
+
+fn channel_fn(ctx: &mut dyn NativeContext, _: CallArgs<'_>) -> Result<Value, NativeError> {
+    Ok(Value::Channel(ctx.new_channel()))
+}
+
+fn send_fn(ctx: &mut dyn NativeContext, receiver: &Value, args: CallArgs<'_>) -> Result<Value, NativeError> {
+    let (Value::Channel(id), Some(w)) = (receiver, ctx.world_mut()) else {
+        return Err(NativeError::new("no channel"));
+    };
+    w.send(*id, args.positional.first().unwrap_or(&Value::Null));
+    Ok(Value::Null)
+}
+
+/// Runs `main` as process 1 on a scheduler (with `limit` processes at
+/// most) until every process has ended.
+fn run_sched(main: &str, limit: usize) -> (String, Outcome) {
+    use jobflow_vm::sched::{Config, Scheduler, Services};
+    let module = Rc::new(compile(main));
+    let mut lib = library();
+    lib.add_function("channel", channel_fn);
+    lib.add_method("Channel", "send", send_fn);
+    let mut sched = Scheduler::new(Config {
+        process_limit: limit,
+        budget: 50,
+    });
+    let pid = sched.alloc_pid();
+    let env = Value::dict_from_pairs(Vec::new()).unwrap();
+    let p = Process::new(pid, "/main", module, &lib, Vec::new(), env).expect("start");
+    sched.add(p);
+    let mut loader = Flows(HashMap::new());
+    let mut out: Vec<u8> = Vec::new();
+    let mut services = Services {
+        library: &lib,
+        loader: &mut loader,
+        objects: None,
+        output: &mut out,
+        host: &InstantHost,
+    };
+    sched.run(&mut services);
+    assert_eq!(sched.live(), 0, "every process ended");
+    let o = sched.outcome(pid).cloned().expect("main ended");
+    (String::from_utf8(out).unwrap(), o)
+}
+
+#[test]
+fn fork_children_get_a_deep_copy_of_the_scope_and_nothing_flows_back() {
+    let (out, o) = run_sched(
+        "[a = [1], b = 'x'] -> ['cmd'] -> { y = 'blk' | { fork | [9 >> a[0]] -> [b = 'y'] -> print(a, b, y, $STATUS) } } -> print(a, b)",
+        256,
+    );
+    assert_eq!(out, "[9] y blk 0\n[1] x\n");
+    assert_eq!(o.end, EndKind::Normal);
+}
+
+#[test]
+fn fork_status_counts_failed_children_and_result_lists_them_all() {
+    let (out, _) = run_sched(
+        "{ fork | exit(3) \n [x = 1] \n assert(false) } => print($STATUS, $RESULT)",
+        256,
+    );
+    assert_eq!(out, "2 [<Process 2>, <Process 3>, <Process 4>]\n");
+}
+
+#[test]
+fn pfor_binds_the_loop_variable_in_each_child() {
+    let (out, _) = run_sched(
+        "[c = channel()] -> { pfor i in 3 | [c.send: i] } -> <c> -> print($RESULT, $STATUS)",
+        256,
+    );
+    assert_eq!(out, "0 0\n");
+}
+
+#[test]
+fn pfor_beyond_the_limit_starts_children_as_others_end() {
+    let (out, o) = run_sched("{ pfor i in 20 | [x = i] } -> print($STATUS, $RESULT[19])", 3);
+    assert_eq!(out, "0 <Process 21>\n");
+    assert_eq!(o.end, EndKind::Normal);
+}
+
+#[test]
+fn a_fork_that_cannot_start_a_child_fails_when_nothing_can_end() {
+    let (_, o) = run_sched("[c = channel()] -> { pfor i in 5 | <c> }", 3);
+    assert_eq!(
+        aborted(&o).map(|a| a.0),
+        Some("fork: process limit (3) reached and no process can end")
+    );
+}
+
+#[test]
+fn choice_takes_the_earliest_written_of_events_ready_together() {
+    let (out, _) = run_sched(
+        "[a = channel(), b = channel()] -> [b.send: 1] -> [a.send: 2] -> { choice | <b> -> print('b', $RESULT) <a> -> print('a', $RESULT) }",
+        256,
+    );
+    assert_eq!(out, "b 1\n");
+}
+
+#[test]
+fn an_event_timeout_sets_status_1_and_error_timeout() {
+    let (out, _) = run_sched("[c = channel()] -> <c: 0> => print($STATUS, $RESULT, $ERROR)", 256);
+    assert_eq!(out, "1 null timeout\n");
 }

@@ -1,6 +1,10 @@
 //! `jobflow run FLOW [-p NAME=VALUE]... [--root DIR] [--env FILE]`: compile
 //! and run one flow as a new process (`cli-and-layout.md`).
 //!
+//! The flow runs as process 1 on a [`Scheduler`]; the run ends when it and
+//! every process it started (detached ones included) have ended, with the
+//! main process's exit status. SIGCONT resumes `suspend()`ed processes.
+//!
 //! Exit status: the final `$STATUS` (or `exit()`'s) masked to 0..255; 1
 //! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
 //! stderr; 2 when the flow does not compile or the parameters are wrong.
@@ -12,10 +16,8 @@ mod params;
 use jobflow_compiler::codegen;
 use jobflow_compiler::diagnostics::render::{human, SourceFile};
 use jobflow_compiler::driver::{check_file, CheckContext};
-use jobflow_vm::context::RunContext;
-use jobflow_vm::effect::{Effect, EffectOutcome};
-use jobflow_vm::host::{perform_blocking, HostRequest};
-use jobflow_vm::process::{EndKind, Process, StartError, Step};
+use jobflow_vm::process::{EndKind, Process, StartError};
+use jobflow_vm::sched::{Config, Scheduler, Services};
 use jobflow_vm::Value;
 use loader::{object_path, DiskLoader};
 use std::io::IsTerminal;
@@ -39,6 +41,10 @@ pub struct RunArgs {
     /// A TOML file whose top-level table becomes `$ENV`.
     #[arg(long, value_name = "FILE")]
     env: Option<PathBuf>,
+    /// The most processes (the flow and its fork/pfor children) alive at
+    /// once; a fork beyond it starts children as others end.
+    #[arg(long, value_name = "N", default_value_t = jobflow_vm::sched::DEFAULT_PROCESS_LIMIT)]
+    process_limit: usize,
     /// Options of the command executor.
     #[command(flatten)]
     host: host::HostArgs,
@@ -85,7 +91,12 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
 
     let library = jobflow_stdlib::functions::library();
-    let mut process = match Process::new(1, &abspath, module.clone(), &library, values, env) {
+    let mut sched = Scheduler::new(Config {
+        process_limit: args.process_limit,
+        ..Config::default()
+    });
+    let pid = sched.alloc_pid();
+    let process = match Process::new(pid, &abspath, module.clone(), &library, values, env) {
         Ok(p) => p,
         Err(e @ (StartError::UnknownParameter { .. } | StartError::MissingParameter { .. })) => {
             eprintln!("error: {e}; {}", declared());
@@ -104,49 +115,38 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut ctx = RunContext {
+    sched.add(process);
+    // SIGCONT resumes suspend()ed processes; without the listener they
+    // stay parked (and a run with nothing else to do waits for the signal).
+    #[cfg(unix)]
+    let _sigcont = match jobflow_vm::sched::sigcont::SigcontListener::start(sched.waker()) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGCONT");
+            None
+        }
+    };
+    let mut services = Services {
         library: &library,
         loader: &mut loader,
         objects: Some(&objects),
         output: &mut out,
+        host: &*host,
     };
-    loop {
-        match process.run(&mut ctx, None) {
-            Step::Finished(outcome) => {
-                let _ = ctx.output.flush();
-                return match outcome.end {
-                    EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),
-                    EndKind::Aborted(e) => {
-                        eprintln!("error: {e}");
-                        ExitCode::from(1)
-                    }
-                };
+    // Returns when the main process and every process it started have ended.
+    sched.run(&mut services);
+    let _ = services.output.flush();
+    match sched.outcome(pid) {
+        Some(outcome) => match &outcome.end {
+            EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),
+            EndKind::Aborted(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
             }
-            Step::Suspended(Effect::RunCommand(request)) => {
-                let outcome = perform_blocking(&*host, process.pid(), HostRequest::Command(request));
-                process.resume(outcome);
-            }
-            Step::Suspended(Effect::Host(call)) => {
-                let outcome = perform_blocking(&*host, process.pid(), HostRequest::Call(call));
-                process.resume(outcome);
-            }
-            Step::Suspended(Effect::Sleep { until_nanos }) => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as i128)
-                    .unwrap_or(0);
-                if until_nanos > now {
-                    let nanos = u64::try_from(until_nanos - now).unwrap_or(u64::MAX);
-                    std::thread::sleep(std::time::Duration::from_nanos(nanos));
-                }
-                process.resume(EffectOutcome::Done);
-            }
-            Step::Suspended(Effect::Suspend) => {
-                // Without a signal handler in this build, suspend() resumes at once.
-                tracing::warn!("suspend(): resuming at once (SIGCONT handling not available in this build)");
-                process.resume(EffectOutcome::Done);
-            }
-            Step::OutOfBudget => {}
+        },
+        None => {
+            eprintln!("error: the process did not end");
+            ExitCode::from(1)
         }
     }
 }

@@ -25,6 +25,7 @@ fn suspended(lib: &Library) -> (Process, Rc<jobflow_vm::bytecode::Module>) {
         loader: &mut loader,
         objects: None,
         output: &mut out,
+        world: None,
     };
     assert!(matches!(p.run(&mut ctx, None), Step::Suspended(_)));
     assert_eq!(p.depth(), 10);

@@ -84,4 +84,8 @@ pub struct RunContext<'a> {
     pub objects: Option<&'a dyn ObjectTree>,
     /// Where `print` writes (one line per call, flushed per line).
     pub output: &'a mut dyn std::io::Write,
+    /// What processes share (records, channels, waits), when a scheduler
+    /// runs the process; without it, fork, pfor, event jobs on channels or
+    /// processes, and Process properties are runtime errors.
+    pub world: Option<&'a mut crate::sched::World>,
 }

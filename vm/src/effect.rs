@@ -24,6 +24,13 @@ pub enum Effect {
     /// `suspend()`: park until the embedder (or SIGCONT under `jobflow run`)
     /// resumes; resume with [`EffectOutcome::Done`].
     Suspend,
+    /// Wait for processes or channels: an event job, a `choice`, a fork or
+    /// pfor waiting for its children or for a place under the process
+    /// limit. What is waited for is registered in the scheduler's
+    /// [`World`](crate::sched::World), which also holds the timeout and,
+    /// when the wait ends, what it delivered; resume with
+    /// [`EffectOutcome::Done`].
+    Wait,
     /// A built-in job the host performs (`urlopen`, `mailto`, `put`, `get`,
     /// `reboot`…); resume with [`EffectOutcome::Host`].
     Host(Box<HostCall>),

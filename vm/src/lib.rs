@@ -6,7 +6,8 @@
 //! - [`native`]: the boundary to the built-in library;
 //! - [`process`]: a running flow, [`process::Process::run`] returning a
 //!   [`process::Step`]; [`effect`]: what a suspended process waits for;
-//! - [`context`]: what the embedder provides (library, flow loader, output).
+//! - [`context`]: what the embedder provides (library, flow loader, output);
+//! - [`sched`]: the scheduler running many processes, channels, timers.
 
 pub mod bytecode;
 pub mod context;
@@ -15,6 +16,7 @@ pub mod host;
 pub mod interp;
 pub mod native;
 pub mod process;
+pub mod sched;
 pub mod snapshot;
 pub mod value;
 

@@ -63,6 +63,15 @@ pub trait NativeContext {
     fn current_pid(&self) -> u64;
     /// Makes a new in-memory channel and returns its id.
     fn new_channel(&mut self) -> u64;
+    /// What the processes of the engine share (records, channels), when a
+    /// scheduler runs this process.
+    fn world(&self) -> Option<&crate::sched::World> {
+        None
+    }
+    /// The same, to change (send to a channel, take messages).
+    fn world_mut(&mut self) -> Option<&mut crate::sched::World> {
+        None
+    }
 }
 
 /// Read access to the object tree (`cli-and-layout.md`, `stdlib.md` 5), as the

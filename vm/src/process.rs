@@ -196,6 +196,12 @@ pub struct Process {
     /// into status variables when the process runs next (its result is
     /// decoded with the library, which `resume` does not have).
     pub(crate) delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
+    /// Event alternatives armed by `Instr::EventArm` for the next
+    /// `Instr::EventWait` (empty between jobs).
+    pub(crate) armed: Vec<crate::sched::wait::Alt>,
+    /// A wait in the world ended (event, join, spawn place): what it
+    /// delivered is taken from the world when the process runs next.
+    pub(crate) woken: Option<Pending>,
 }
 
 impl Process {
@@ -276,6 +282,8 @@ impl Process {
             empty,
             next_channel: 1,
             delivered: None,
+            armed: Vec::new(),
+            woken: None,
         })
     }
 
@@ -294,6 +302,12 @@ impl Process {
         self.finished.as_ref()
     }
 
+    /// The object path of the flow running now (`None` once ended).
+    pub fn current_flow(&self) -> Option<&str> {
+        let f = self.frames.last()?;
+        self.modules.get(f.module as usize).map(|m| m.abspath.as_str())
+    }
+
     /// The current call depth (1 in the first flow).
     pub fn depth(&self) -> usize {
         self.frames.len()
@@ -310,6 +324,9 @@ impl Process {
         match (pending, outcome) {
             (Pending::Command, EffectOutcome::Command(o)) => self.complete_command(o),
             (Pending::Host(job), EffectOutcome::Host(o)) => self.delivered = Some((job, o)),
+            (pending @ (Pending::Event | Pending::Join | Pending::Spawn), EffectOutcome::Done) => {
+                self.woken = Some(pending);
+            }
             (Pending::Wake, EffectOutcome::Done) => {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 0;
@@ -334,6 +351,14 @@ impl Process {
         }
         if let Some((job, outcome)) = self.delivered.take() {
             self.finish_host(ctx, job, outcome);
+        }
+        if let Some(kind) = self.woken.take() {
+            if let Err(abnormal) = self.apply_delivery(ctx, kind) {
+                if let Some(o) = self.unwind(abnormal) {
+                    self.finished = Some(o.clone());
+                    return Step::Finished(o);
+                }
+            }
         }
         let mut fuel = budget;
         loop {

@@ -31,6 +31,7 @@ fn step(p: &mut Process, module: &Rc<jobflow_vm::bytecode::Module>, lib: &Librar
         loader: &mut loader,
         objects: None,
         output: out,
+        world: None,
     };
     loop {
         match p.run(&mut ctx, Some(1000)) {
@@ -174,6 +175,7 @@ fn missing_modules_and_damage_are_errors() {
                 loader: &mut loader,
                 objects: None,
                 output: &mut out,
+                world: None,
             };
             for _ in 0..20 {
                 if !matches!(q.run(&mut ctx, Some(1000)), Step::OutOfBudget) {

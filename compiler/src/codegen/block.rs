@@ -1,9 +1,16 @@
-//! Blocks (`language.md` 6.6, 6.7), compiled inline with jumps. `choice`,
-//! `fork`, `pfor` and `session` compile to a runtime error in this build.
+//! Blocks (`language.md` 6.6, 6.7), compiled inline with jumps; `session`
+//! compiles to a runtime error in this build.
+//!
+//! A fork branch or pfor body is compiled inline too, after a jump that
+//! the parent takes: `Spawn` starts a child process at the body with a deep
+//! copy of the running frame (so the child sees every visible variable as
+//! it was, `language.md` 4.5), the body ends with `End` (which ends the
+//! child, its only frame), and the parent goes on to `Join`. Inside a body
+//! no loop or `try` of the parent is visible.
 
 use super::builder::{Gen, LoopCtx};
-use crate::syntax::ast::{Block, BlockKind, CompareOp, Expr, ExprKind, IfBody, Jobflow};
-use jobflow_vm::bytecode::Instr;
+use crate::syntax::ast::{Block, BlockKind, ChoiceAlternative, CompareOp, Expr, ExprKind, IfBody, JobKind, Jobflow};
+use jobflow_vm::bytecode::{CmpOp, Instr};
 
 impl Gen<'_> {
     /// Generates a block; returns whether it can end in failure.
@@ -159,10 +166,118 @@ impl Gen<'_> {
                 self.patch(end, here);
                 true
             }
-            BlockKind::Choice { .. } => self.unavailable("choice"),
-            BlockKind::Fork { .. } => self.unavailable("fork"),
-            BlockKind::Pfor { .. } => self.unavailable("pfor"),
+            BlockKind::Choice { alternatives } => {
+                self.choice(alternatives);
+                true
+            }
+            BlockKind::Fork { branches } => {
+                let list = self.children_list(" fork");
+                let spawns: Vec<usize> = branches
+                    .iter()
+                    .map(|_| {
+                        let at = self.code.len();
+                        self.emit(Instr::Spawn { slot: list, target: 0 });
+                        at
+                    })
+                    .collect();
+                let skip = self.emit_placeholder();
+                for (branch, at) in branches.iter().zip(spawns) {
+                    let here = self.here();
+                    self.patch(at, here);
+                    self.child_body(branch);
+                }
+                let here = self.here();
+                self.patch(skip, here);
+                self.emit(Instr::Join(list));
+                true
+            }
+            BlockKind::Pfor { var, iter, body } => {
+                let list = self.children_list(" pfor");
+                self.expr(iter);
+                let state = self.new_slot(" for");
+                let _counter = self.new_slot(" for#");
+                self.emit(Instr::ForPrep(state));
+                let var_slot = self.new_slot(&var.name);
+                let top = self.here();
+                let next = self.code.len();
+                self.emit(Instr::ForNext { slot: state, target: 0 });
+                self.emit(Instr::StoreLocal(var_slot));
+                let spawn = self.code.len();
+                self.emit(Instr::Spawn { slot: list, target: 0 });
+                self.emit(Instr::Jump(top));
+                let here = self.here();
+                self.patch(spawn, here);
+                self.scopes.blocks.push(vec![(var.name.clone(), var_slot)]);
+                self.child_body(body);
+                self.scopes.blocks.pop();
+                let end = self.here();
+                self.patch(next, end);
+                self.emit(Instr::Join(list));
+                true
+            }
             BlockKind::Session { .. } => self.unavailable("session"),
+        }
+    }
+
+    /// A hidden slot holding a new empty Array: the children of a fork or
+    /// pfor.
+    fn children_list(&mut self, name: &str) -> jobflow_vm::bytecode::Slot {
+        let list = self.new_slot(name);
+        self.emit(Instr::MakeArray(0));
+        self.emit(Instr::StoreLocal(list));
+        list
+    }
+
+    /// A child's code: the jobflow, then `End`. The parent's loops and
+    /// `try` blocks are not the child's (`break` cannot leave a child: E106).
+    fn child_body(&mut self, body: &Jobflow) {
+        let loops = std::mem::take(&mut self.loops);
+        let depth = std::mem::replace(&mut self.try_depth, 0);
+        self.jobflow(body);
+        self.emit(Instr::End);
+        self.loops = loops;
+        self.try_depth = depth;
+    }
+
+    /// `choice`: arms every alternative's event job in order, waits for the
+    /// first to fire (ties: the earliest written), then runs that
+    /// alternative's jobflow after its connector.
+    fn choice(&mut self, alternatives: &[ChoiceAlternative]) {
+        for a in alternatives {
+            self.mark_line(a.event.span);
+            match &a.event.kind {
+                JobKind::Event(e) => self.event_arm(e),
+                _ => {
+                    self.fail(super::CodegenError::SyntaxErrors);
+                    return;
+                }
+            }
+        }
+        let fired = self.new_slot(" choice");
+        self.emit(Instr::EventWait(fired));
+        let n = alternatives.len();
+        let mut to_body = Vec::new();
+        for k in 0..n.saturating_sub(1) {
+            self.emit(Instr::LoadLocal(fired));
+            self.emit(Instr::PushInt(k as i32));
+            self.emit(Instr::Compare(CmpOp::Eq));
+            to_body.push(self.code.len());
+            self.emit(Instr::JumpIfTrue(0));
+        }
+        let mut ends = Vec::new();
+        // The last alternative's body comes first: it is the fall-through.
+        for (k, a) in alternatives.iter().enumerate().rev() {
+            if let Some(at) = to_body.get(k) {
+                let here = self.here();
+                self.patch(*at, here);
+            }
+            self.emit(Instr::Connector(super::job::connector(a.connector.kind)));
+            self.jobflow(&a.body);
+            ends.push(self.emit_placeholder());
+        }
+        let here = self.here();
+        for e in ends {
+            self.patch(e, here);
         }
     }
 

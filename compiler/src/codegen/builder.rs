@@ -215,6 +215,7 @@ impl<'s> Gen<'s> {
                 Instr::ChainCompare { op, .. } => Instr::ChainCompare { op, target },
                 Instr::ForNext { slot, .. } => Instr::ForNext { slot, target },
                 Instr::TryBegin(_) => Instr::TryBegin(target),
+                Instr::Spawn { slot, .. } => Instr::Spawn { slot, target },
                 other => other,
             };
         }

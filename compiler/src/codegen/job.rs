@@ -4,12 +4,12 @@
 use super::builder::Gen;
 use super::scope::Resolved;
 use crate::syntax::ast::{
-    Accessor, Args, BinaryOp, Binding, ConnectorKind, Expr, ExprKind, Job, JobKind, Jobflow, Literal, StringPart,
-    TargetRoot, UpdateJob,
+    Accessor, Args, BinaryOp, Binding, ConnectorKind, EventJob, Expr, ExprKind, GuardKind, Job, JobKind, Jobflow,
+    Literal, StringPart, TargetRoot, UpdateJob,
 };
-use jobflow_vm::bytecode::{Connector, Instr, JobBuiltin, Slot};
+use jobflow_vm::bytecode::{Connector, EventMode, Instr, JobBuiltin, Slot};
 
-fn connector(k: ConnectorKind) -> Connector {
+pub(super) fn connector(k: ConnectorKind) -> Connector {
     match k {
         ConnectorKind::Arrow => Connector::Arrow,
         ConnectorKind::FatArrow => Connector::FatArrow,
@@ -194,8 +194,9 @@ impl Gen<'_> {
                     self.emit(Instr::JobOk);
                     false
                 } else {
-                    let c = self.str_const("event jobs: not available in this build");
-                    self.emit(Instr::Unavailable(c));
+                    self.event_arm(e);
+                    let fired = self.new_slot(" event");
+                    self.emit(Instr::EventWait(fired));
                     true
                 }
             }
@@ -213,6 +214,31 @@ impl Gen<'_> {
                 false
             }
         }
+    }
+
+    /// Evaluates an event job's head, guard and arguments into one
+    /// alternative of the coming wait (`Instr::EventArm`).
+    pub(super) fn event_arm(&mut self, e: &EventJob) {
+        let mode = match (&e.source, &e.guard) {
+            (None, _) => EventMode::Now,
+            (Some(_), None) => EventMode::Plain,
+            (Some(_), Some(g)) => match g.kind {
+                GuardKind::Head => EventMode::Head,
+                GuardKind::Scan => EventMode::Scan,
+            },
+        };
+        if let Some(s) = &e.source {
+            self.expr(s);
+            if let Some(g) = &e.guard {
+                self.expr(&g.pattern);
+            }
+        }
+        let args = match (&e.source, &e.args) {
+            (Some(_), Some(a)) => a.clone(),
+            _ => Default::default(),
+        };
+        let spec = self.args(&args, false, false);
+        self.emit(Instr::EventArm { mode, spec });
     }
 
     /// `break` (`is_break`) or `continue`: leaves the `try` blocks opened in

@@ -3,11 +3,13 @@
 
 mod array;
 mod binary;
+mod channel;
 mod dict;
 mod file;
 mod format;
 mod object;
 mod pattern;
+mod process;
 mod string;
 mod time;
 
@@ -89,4 +91,39 @@ pub fn register(lib: &mut Library) {
     lib.add_property("Object", "children", object::children);
     lib.add_property("Object", "created", object::created);
     lib.add_property("Object", "updated", object::updated);
+
+    lib.add_method("Channel", "send", channel::send);
+    lib.add_method("Channel", "pop_message", channel::pop_message);
+    lib.add_method("Channel", "peek_message", channel::peek_message);
+    lib.add_method("Channel", "delete_message", channel::delete_message);
+    lib.add_method("Channel", "clear_messages", channel::clear_messages);
+    lib.add_property("Channel", "message_count", channel::message_count);
+    lib.add_property("Channel", "event_count", channel::event_count);
+
+    let process_properties: [(&'static str, jobflow_vm::native::PropertyFn); 21] = [
+        ("pid", process::pid),
+        ("id", process::pid),
+        ("status", process::status),
+        ("suspended", process::suspended),
+        ("parent", process::parent),
+        ("children", process::children),
+        ("job", process::job),
+        ("current_job", process::current_job),
+        ("started_time", process::started_time),
+        ("finished_time", process::finished_time),
+        ("elapsed_time", process::elapsed_time),
+        ("exit_status", process::exit_status),
+        ("result", process::result),
+        ("error", process::error),
+        ("console", process::console),
+        ("user", process::user),
+        ("invoker", process::null),
+        ("schedule", process::null),
+        ("checkpoint_mode", process::off),
+        ("step_mode", process::off),
+        ("monitoring_mode", process::monitoring_mode),
+    ];
+    for (name, f) in process_properties {
+        lib.add_property("Process", name, f);
+    }
 }

@@ -7,7 +7,7 @@
 //! range print as `?`: the listing never panics, even for a module that
 //! fails [`verify`](super::verify::verify).
 
-use super::instr::{CmpOp, Connector, Instr, Slot};
+use super::instr::{CmpOp, Connector, EventMode, Instr, Slot};
 use super::module::{ArgSpec, ArgSpecId, Const, ConstId, FuncBody, ImportId, Module, SiteId};
 use crate::value::{bytes_repr, float_repr, string_repr, PatternKind};
 use cranelift_entity::EntityRef;
@@ -246,6 +246,15 @@ fn connector_text(c: Connector) -> &'static str {
     }
 }
 
+fn event_mode_text(mode: EventMode) -> &'static str {
+    match mode {
+        EventMode::Now => "now",
+        EventMode::Plain => "source",
+        EventMode::Head => "source ? guard",
+        EventMode::Scan => "source ?? guard",
+    }
+}
+
 /// One instruction with its operands resolved.
 fn instr_text(m: &Module, body: &FuncBody, ins: Instr) -> String {
     let slot = |s: Slot| slot_text(Some(body), s);
@@ -339,6 +348,10 @@ fn instr_text(m: &Module, body: &FuncBody, ins: Instr) -> String {
         I::TryBegin(t) => format!("TryBegin handler -> {t}"),
         I::TryEnd => "TryEnd".into(),
         I::End => "End".into(),
+        I::Spawn { slot: s, target } => format!("Spawn into {} child -> {target}", slot(s)),
+        I::Join(s) => format!("Join {}", slot(s)),
+        I::EventArm { mode, spec } => format!("EventArm {} {}", event_mode_text(mode), spec_ref(m, spec)),
+        I::EventWait(s) => format!("EventWait fired -> {}", slot(s)),
     }
 }
 

@@ -46,7 +46,7 @@ pub(crate) mod sample;
 pub const MAGIC: [u8; 4] = *b"JFC\0";
 
 /// The `.jfc` format version this build writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Length of the header before the payload.
 pub const HEADER_LEN: usize = 16;
@@ -397,11 +397,11 @@ mod tests {
         longer.push(0);
         assert_eq!(read_module(&longer), Err(FormatError::TrailingBytes(1)));
         let mut v2 = bytes.clone();
-        v2[4] = 2;
+        v2[4] = 99;
         assert_eq!(
             read_module(&v2),
             Err(FormatError::UnsupportedVersion {
-                found: 2,
+                found: 99,
                 supported: FORMAT_VERSION
             })
         );

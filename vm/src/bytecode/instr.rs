@@ -523,6 +523,61 @@ pub enum Instr {
     TryEnd,
     /// The end of the flow: the invocation ends with its status variables.
     End,
+
+    // ---- processes and events (`language.md` 6.4, 6.7, 9) -------------
+    /// `[] -> []`: starts a child process (fork branch or pfor iteration)
+    /// whose only frame is a deep copy of this one (visible slots, control
+    /// and status variables, `$ENV`), running from `target`; its Process
+    /// is appended to the Array in `slot`. At the engine's process limit
+    /// the instruction waits for a process to end and runs again.
+    Spawn {
+        /// The Array of the block's children.
+        slot: Slot,
+        /// Where the child starts (its code ends with [`Instr::End`]).
+        target: u32,
+    },
+    /// `[] -> []`: waits for the children in the Array in `slot` that have
+    /// not detached; then `$RESULT` is that Array and `$STATUS` the number
+    /// of waited children that failed.
+    Join(Slot),
+    /// `[source?, guard?, args…] -> []`: adds one alternative (an event
+    /// job's head, guard and arguments) to the wait that the next
+    /// [`Instr::EventWait`] performs.
+    EventArm {
+        /// Whether there is a source and a guard.
+        mode: EventMode,
+        /// The argument layout (timeout, `peek_mode`…).
+        spec: ArgSpecId,
+    },
+    /// `[] -> []`: waits for the first of the alternatives armed since the
+    /// last wait (ties: the earliest armed), sets the status variables as
+    /// the event job does, and stores the index of the alternative that
+    /// fired in `slot`.
+    EventWait(Slot),
+}
+
+/// The head of an event job as [`Instr::EventArm`] finds it on the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventMode {
+    /// `<>`: no source; fires at once.
+    Now,
+    /// `<e>`: a source, no guard.
+    Plain,
+    /// `<e ? g>`: a source and a guard on the head message.
+    Head,
+    /// `<e ?? g>`: a source and a guard scanning the queue.
+    Scan,
+}
+
+impl EventMode {
+    /// How many values before the arguments it pops: source and guard.
+    pub fn operands(self) -> u64 {
+        match self {
+            EventMode::Now => 0,
+            EventMode::Plain => 1,
+            EventMode::Head | EventMode::Scan => 2,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@
 //!
 //! Stack effects are those documented on [`Instr`]. Two need care: the
 //! handler of `TryBegin` runs with the frame's stack emptied (the unwinder
-//! truncates it), and `Unavailable` and `SelfCall` never fall through (one
+//! truncates it), a `Spawn` target is where a child process starts (with an
+//! empty stack, reached by no fall-through), and `Unavailable` and `SelfCall` never fall through (one
 //! raises, the other restarts the flow), so code after them is reached only
 //! by jumps.
 
@@ -623,6 +624,16 @@ fn effect(module: &Module, body: &FuncBody, ins: Instr) -> Result<Effect, Reason
             e
         }
         I::End => Effect::job(0).stops(),
+        I::Spawn { slot, target } => {
+            check_slot(body, slot, 1)?;
+            // The child starts at `target` with an empty stack, as the job does.
+            Effect::job(0).branch(target, 0, 0)
+        }
+        I::Join(slot) | I::EventWait(slot) => {
+            check_slot(body, slot, 1)?;
+            Effect::job(0)
+        }
+        I::EventArm { mode, spec } => Effect::job(count(mode.operands() + check_spec(module, spec)?)?),
     })
 }
 

@@ -22,8 +22,10 @@ pub(crate) struct NativeCx<'a> {
     pub dir: &'a str,
     /// The process id.
     pub pid: u64,
-    /// The next channel id to hand out.
+    /// The next channel id to hand out (without a world).
     pub next_channel: &'a mut u64,
+    /// What processes share, under a scheduler.
+    pub world: Option<&'a mut crate::sched::World>,
 }
 
 impl NativeContext for NativeCx<'_> {
@@ -50,9 +52,20 @@ impl NativeContext for NativeCx<'_> {
     }
 
     fn new_channel(&mut self) -> u64 {
+        if let Some(w) = self.world.as_deref_mut() {
+            return w.new_channel();
+        }
         let id = *self.next_channel;
         *self.next_channel += 1;
         id
+    }
+
+    fn world(&self) -> Option<&crate::sched::World> {
+        self.world.as_deref()
+    }
+
+    fn world_mut(&mut self) -> Option<&mut crate::sched::World> {
+        self.world.as_deref_mut()
     }
 }
 
@@ -70,15 +83,11 @@ macro_rules! native_cx {
                 .unwrap_or("/"),
             pid: $self.pid,
             next_channel: &mut $self.next_channel,
+            world: $ctx.world.as_deref_mut(),
         }
     };
 }
 pub(crate) use native_cx;
-
-/// Adapter so [`native_cx!`] can take the object tree alone.
-struct NativeObjects<'a> {
-    objects: Option<&'a dyn ObjectTree>,
-}
 
 /// Arguments taken off the stack, `*` and `**` spread.
 pub(crate) struct OwnedArgs {
@@ -90,9 +99,23 @@ pub(crate) struct OwnedArgs {
 
 impl Process {
     /// A native context for property calls.
-    pub(crate) fn native_cx<'a>(&'a mut self, objects: Option<&'a dyn ObjectTree>) -> NativeCx<'a> {
-        let ctx = NativeObjects { objects };
-        native_cx!(self, ctx)
+    pub(crate) fn native_cx<'a>(
+        &'a mut self,
+        objects: Option<&'a dyn ObjectTree>,
+        world: Option<&'a mut crate::sched::World>,
+    ) -> NativeCx<'a> {
+        NativeCx {
+            objects,
+            dir: self
+                .frames
+                .last()
+                .and_then(|f| self.modules.get(f.module as usize))
+                .map(|m| m.dir.as_str())
+                .unwrap_or("/"),
+            pid: self.pid,
+            next_channel: &mut self.next_channel,
+            world,
+        }
     }
 
     /// Takes the arguments laid out by `spec` off the stack.

@@ -85,4 +85,11 @@ pub enum Pending {
     Wake,
     /// The host's outcome of a built-in job.
     Host(crate::bytecode::JobBuiltin),
+    /// The end of an event wait (`Instr::EventWait`), delivered through the
+    /// world.
+    Event,
+    /// The end of a fork/pfor's children (`Instr::Join`).
+    Join,
+    /// A place under the process limit (`Instr::Spawn` runs again).
+    Spawn,
 }

@@ -256,6 +256,9 @@ impl Process {
                     v.write_str_form(&mut line);
                 }
                 line.push('\n');
+                if let Some(w) = ctx.world.as_deref_mut() {
+                    w.console(self.pid, &line);
+                }
                 // A closed stdout (a pipe whose reader left) must not stop the flow.
                 let _ = ctx.output.write_all(line.as_bytes());
                 let _ = ctx.output.flush();
@@ -327,6 +330,9 @@ impl Process {
             }
             JobBuiltin::Detach => {
                 bind_builtin("detach", &[], args)?;
+                if let Some(w) = ctx.world.as_deref_mut() {
+                    w.detach(self.pid);
+                }
                 self.job_ok();
                 Ok(Flow::Next)
             }

@@ -6,6 +6,7 @@ pub mod calls;
 pub mod frame;
 pub mod jobs;
 pub mod ops;
+pub mod procs;
 pub mod run;
 pub mod unwind;
 

@@ -153,7 +153,7 @@ impl Process {
     pub(crate) fn get_attr(&mut self, ctx: &mut RunContext<'_>, v: &Value, name: &str) -> Result<Value, Abnormal> {
         let type_name = v.type_name();
         if let Some(prop) = ctx.library.property(type_name, name) {
-            let cx = self.native_cx(ctx.objects);
+            let cx = self.native_cx(ctx.objects, ctx.world.as_deref_mut());
             return prop(&cx, v).map_err(|e| Abnormal::new(e.detail));
         }
         if ctx.library.method(type_name, name).is_some() {

@@ -595,6 +595,10 @@ impl Process {
                     Instr::TryEnd => {
                         self.handlers.pop();
                     }
+                    Instr::Spawn { slot, target } => flow!(self.spawn(ctx, slot, target)),
+                    Instr::Join(slot) => flow!(self.join(ctx, slot)),
+                    Instr::EventArm { mode, spec } => flow!(self.event_arm(ctx, &lm, mode, spec)),
+                    Instr::EventWait(slot) => flow!(self.event_wait(ctx, slot)),
                     Instr::End => {
                         let f = top!();
                         let (status, result, error) = (f.status, f.result.clone(), f.error.clone());

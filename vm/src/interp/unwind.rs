@@ -91,6 +91,7 @@ impl Process {
     pub(crate) fn unwind(&mut self, abnormal: Abnormal) -> Option<Outcome> {
         let (file, line, column) = self.location();
         self.ctl_override = None;
+        self.armed.clear();
         tracing::debug!(pid = self.pid, message = %abnormal.message, %file, line, column, "abnormal end");
         if let Some(h) = self.handlers.pop() {
             while self.frames.len() > h.frame as usize + 1 {

@@ -66,7 +66,7 @@ pub const SNAPSHOT_MAGIC: [u8; 4] = *b"JFS\0";
 
 /// The snapshot format version this build writes and reads. Bumped whenever
 /// the shape of the state or of an [`Effect`](crate::effect::Effect) changes.
-pub const SNAPSHOT_VERSION: u16 = 2;
+pub const SNAPSHOT_VERSION: u16 = 3;
 
 const SNAPSHOT_KIND: Kind = Kind {
     magic: SNAPSHOT_MAGIC,

@@ -66,6 +66,33 @@ enum PendingState {
     Command,
     Wake,
     Host(crate::bytecode::JobBuiltin),
+    Event,
+    Join,
+    Spawn,
+}
+
+impl PendingState {
+    fn of(p: Pending) -> PendingState {
+        match p {
+            Pending::Command => PendingState::Command,
+            Pending::Wake => PendingState::Wake,
+            Pending::Host(job) => PendingState::Host(job),
+            Pending::Event => PendingState::Event,
+            Pending::Join => PendingState::Join,
+            Pending::Spawn => PendingState::Spawn,
+        }
+    }
+
+    fn to_pending(self) -> Pending {
+        match self {
+            PendingState::Command => Pending::Command,
+            PendingState::Wake => Pending::Wake,
+            PendingState::Host(job) => Pending::Host(job),
+            PendingState::Event => Pending::Event,
+            PendingState::Join => Pending::Join,
+            PendingState::Spawn => Pending::Spawn,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +131,9 @@ pub(crate) struct ProcessState {
     next_channel: u64,
     /// A host job's outcome delivered but not yet run on.
     delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
+    /// A wait in the scheduler's world that ended and is not yet run on
+    /// (what it delivered is part of a scheduler snapshot, not this one).
+    woken: Option<PendingState>,
     /// Control-variable sets, each [`CTL_COUNT`] values, shared between
     /// frames as in the process.
     ctl_sets: Vec<Vec<SValue>>,
@@ -208,14 +238,10 @@ impl ProcessState {
             None => None,
         };
         let env = enc.value(&p.env)?;
-        let pending = p.pending.as_ref().map(|(pending, effect)| {
-            let kind = match pending {
-                Pending::Command => PendingState::Command,
-                Pending::Wake => PendingState::Wake,
-                Pending::Host(job) => PendingState::Host(*job),
-            };
-            (kind, effect.clone())
-        });
+        let pending = p
+            .pending
+            .as_ref()
+            .map(|(pending, effect)| (PendingState::of(*pending), effect.clone()));
         Ok(ProcessState {
             pid: p.pid,
             modules,
@@ -229,6 +255,7 @@ impl ProcessState {
             finished,
             next_channel: p.next_channel,
             delivered: p.delivered.clone(),
+            woken: p.woken.map(PendingState::of),
             ctl_sets: ctls.sets,
             nodes: enc.finish()?,
         })
@@ -352,18 +379,13 @@ impl ProcessState {
                 .collect(),
             env: value(&self.env)?,
             ctl_override: self.ctl_override.map(|c| CtlSetId::new(c as usize)),
-            pending: self.pending.map(|(kind, effect)| {
-                let pending = match kind {
-                    PendingState::Command => Pending::Command,
-                    PendingState::Wake => Pending::Wake,
-                    PendingState::Host(job) => Pending::Host(job),
-                };
-                (pending, effect)
-            }),
+            pending: self.pending.map(|(kind, effect)| (kind.to_pending(), effect)),
             finished,
             empty: Value::str(""),
             next_channel: self.next_channel,
             delivered: self.delivered,
+            armed: Vec::new(),
+            woken: self.woken.map(PendingState::to_pending),
         };
         check_shape(&process)?;
         Ok(process)

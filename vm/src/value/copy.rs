@@ -12,6 +12,26 @@ pub fn deep_copy(v: &Value) -> Value {
     copy(v, &mut HashMap::new())
 }
 
+/// Deep copies of several values that keep the sharing *between* them: two
+/// variables holding one Array hold one (new) Array in the copy. Used for a
+/// fork or pfor child's scope (`language.md` 4.5).
+#[derive(Default)]
+pub struct DeepCopier {
+    memo: HashMap<usize, Value>,
+}
+
+impl DeepCopier {
+    /// A copier with nothing copied yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A deep copy of `v`, sharing what earlier copies of this copier share.
+    pub fn copy(&mut self, v: &Value) -> Value {
+        copy(v, &mut self.memo)
+    }
+}
+
 fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
     match v {
         Value::Array(a) => {

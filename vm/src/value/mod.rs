@@ -29,7 +29,7 @@ mod truth;
 pub use array::resolve_index;
 pub use binary::bytes_repr;
 pub use compare::{case_match, compare, contains, eq, eq_checked, ge, gt, le, like, lt};
-pub use copy::deep_copy;
+pub use copy::{deep_copy, DeepCopier};
 pub use error::ValueError;
 pub use float::float_repr;
 pub use ops::{add, append_in_place, div, mul, neg, pos, rem, sub};
