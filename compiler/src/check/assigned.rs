@@ -29,22 +29,32 @@ pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnosti
     flow.jobflow(body, &mut state);
 }
 
-/// The set of variables definitely assigned at a point.
+/// The set of variables definitely assigned at a point, with the order
+/// they were added in, so a branch can be run on the set itself and undone
+/// afterwards (instead of copying the whole set for every branch, which is
+/// quadratic in a large flow).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Assigned {
     bits: Vec<u64>,
+    /// Every variable added, in order (each once).
+    trail: Vec<SymbolId>,
 }
 
 impl Assigned {
     fn new(symbols: usize) -> Self {
         Assigned {
             bits: vec![0; symbols.div_ceil(64)],
+            trail: Vec::new(),
         }
     }
 
     fn insert(&mut self, id: SymbolId) {
         if let Some(w) = self.bits.get_mut(id.index() / 64) {
-            *w |= 1 << (id.index() % 64);
+            let bit = 1 << (id.index() % 64);
+            if *w & bit == 0 {
+                *w |= bit;
+                self.trail.push(id);
+            }
         }
     }
 
@@ -54,9 +64,44 @@ impl Assigned {
             .is_some_and(|w| w & (1 << (id.index() % 64)) != 0)
     }
 
-    fn intersect(&mut self, other: &Assigned) {
-        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
-            *a &= *b;
+    /// A point to come back to with [`Assigned::undo`].
+    fn mark(&self) -> usize {
+        self.trail.len()
+    }
+
+    /// Removes what was added since `mark`, and returns it.
+    fn undo(&mut self, mark: usize) -> Vec<SymbolId> {
+        let added = self.trail.split_off(mark.min(self.trail.len()));
+        for id in &added {
+            if let Some(w) = self.bits.get_mut(id.index() / 64) {
+                *w &= !(1 << (id.index() % 64));
+            }
+        }
+        added
+    }
+}
+
+/// What every branch that does not end the jobflow adds: `None` until one
+/// such branch is seen.
+#[derive(Default)]
+struct Meet(Option<Vec<SymbolId>>);
+
+impl Meet {
+    fn add(&mut self, mut added: Vec<SymbolId>) {
+        match &mut self.0 {
+            None => self.0 = Some(added),
+            Some(common) => {
+                added.sort_unstable();
+                common.retain(|id| added.binary_search(id).is_ok());
+            }
+        }
+    }
+
+    /// Adds to `state` what every branch added (nothing when every branch
+    /// ends the jobflow: what held before holds).
+    fn apply(self, state: &mut Assigned) {
+        for id in self.0.unwrap_or_default() {
+            state.insert(id);
         }
     }
 }
@@ -147,27 +192,26 @@ impl Flow<'_, '_> {
         empty_branch: bool,
         state: &mut Assigned,
     ) {
-        let mut result: Option<Assigned> = empty_branch.then(|| state.clone());
+        let mark = state.mark();
+        let mut meet = Meet::default();
+        if empty_branch {
+            meet.add(Vec::new());
+        }
         for br in branches {
-            let mut s = state.clone();
-            self.jobflow(br, &mut s);
-            if self.ends(br) {
-                continue;
-            }
-            match &mut result {
-                Some(r) => r.intersect(&s),
-                None => result = Some(s),
+            self.jobflow(br, state);
+            let added = state.undo(mark);
+            if !self.ends(br) {
+                meet.add(added);
             }
         }
-        if let Some(r) = result {
-            *state = r;
-        }
+        meet.apply(state);
     }
 
     /// Runs a body that adds nothing to what holds after its block.
-    fn isolated(&mut self, body: &Jobflow, state: &Assigned) {
-        let mut s = state.clone();
-        self.jobflow(body, &mut s);
+    fn isolated(&mut self, body: &Jobflow, state: &mut Assigned) {
+        let mark = state.mark();
+        self.jobflow(body, state);
+        state.undo(mark);
     }
 
     fn job(&mut self, job: &Job, state: &mut Assigned) {
@@ -269,22 +313,17 @@ impl Flow<'_, '_> {
                 self.branches(all, else_body.is_none(), state);
             }
             BlockKind::Choice { alternatives } => {
-                let mut result: Option<Assigned> = None;
+                let mark = state.mark();
+                let mut meet = Meet::default();
                 for alt in alternatives {
-                    let mut s = state.clone();
-                    self.job(&alt.event, &mut s);
-                    self.jobflow(&alt.body, &mut s);
-                    if self.ends(&alt.body) {
-                        continue;
-                    }
-                    match &mut result {
-                        Some(r) => r.intersect(&s),
-                        None => result = Some(s),
+                    self.job(&alt.event, state);
+                    self.jobflow(&alt.body, state);
+                    let added = state.undo(mark);
+                    if !self.ends(&alt.body) {
+                        meet.add(added);
                     }
                 }
-                if let Some(r) = result {
-                    *state = r;
-                }
+                meet.apply(state);
             }
             BlockKind::For { iter, body, .. } | BlockKind::Pfor { iter, body, .. } => {
                 self.expr(iter, state);
