@@ -131,6 +131,27 @@ fn e103_status_variable_update_target() {
 }
 
 #[test]
+fn e103_status_variable_assigned_bound_or_declared() {
+    // Assigned (`language.md` 4.3): E103, not a syntax error.
+    assert_eq!(codes("[$STATUS = 1]"), ["E103 1:2"]);
+    assert_eq!(codes("[x = 1, $RESULT = 2] -> print(x)"), ["E103 1:9"]);
+    // Bound in a simple block's binding list.
+    assert_eq!(codes("{ $ERROR = 1 | print(1) }"), ["E103 1:3"]);
+    assert_eq!(codes("{ a = 1, $DEBUG = 2 | print(a) }"), ["E103 1:10"]);
+    // Declared as a parameter.
+    assert_eq!(codes("|$STATUS|\nprint(1)"), ["E103 1:2"]);
+    assert_eq!(codes("|$ENV = {}|\nprint(1)"), ["E103 1:2"]);
+    // Loop and session variables.
+    assert_eq!(codes("{ for $RESULT in [1] | print(1) }"), ["E103 1:7"]);
+    assert_eq!(codes("{ session $STATUS | print(1) }"), ["E103 1:11"]);
+    // An unknown `$NAME` there is E102, as anywhere else.
+    assert_eq!(codes("[$STAUS = 1]"), ["E102 1:2"]);
+    // Dict bindings and keyword arguments are not variables: still E002.
+    assert_eq!(just_codes("[d = {$STATUS = 1}]"), ["E002"]);
+    assert_eq!(just_codes("print($STATUS = 1)"), ["E002"]);
+}
+
+#[test]
 fn e104_every_binding_list() {
     assert_eq!(codes("[a = 1, a = 2]"), ["E104 1:9"]);
     assert_eq!(codes("{ a = 1, a = 2 | print(a) }"), ["E104 1:10"]);

@@ -19,6 +19,16 @@ pub(super) fn ident<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
         .labelled("a name")
 }
 
+/// A name written where a variable is bound or declared: an identifier, or
+/// a `$NAME` (kept with its `$` for the checker's E103, `language.md` 4.3).
+pub(super) fn bound_name<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
+    select_ref! {
+        Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: (*name).to_string(), span: sp(e.span()) },
+        Token { kind: TokenKind::Special(name), .. } = e => Ident { name: format!("${name}"), span: sp(e.span()) },
+    }
+    .labelled("a name")
+}
+
 /// A token glued to the previous one (no space between).
 fn glued<'a>(kind: TokenKind<'static>) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clone {
     any_ref()
@@ -168,8 +178,15 @@ enum ArgItem {
 
 /// `IDENTIFIER "=" expression`.
 pub(super) fn binding<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Binding, Ex<'a>> + Clone {
-    ident()
-        .then_ignore(tok(TokenKind::Eq))
+    binding_named(ident(), expr)
+}
+
+/// `name "=" expression` with the name read by `name`.
+fn binding_named<'a>(
+    name: impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone,
+    expr: P<'a, Expr>,
+) -> impl Parser<'a, In<'a>, Binding, Ex<'a>> + Clone {
+    name.then_ignore(tok(TokenKind::Eq))
         .then(expr)
         .map(|(name, value): (Ident, Expr)| Binding {
             span: name.span.to(value.span),
@@ -181,6 +198,15 @@ pub(super) fn binding<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Binding,
 /// `binding ("," binding)*`.
 pub(super) fn binding_list<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Vec<Binding>, Ex<'a>> + Clone {
     binding(expr).separated_by(tok(TokenKind::Comma)).at_least(1).collect()
+}
+
+/// The bindings of an assignment job or a simple block: as
+/// [`binding_list`], but a `$NAME` may stand for a name (E103 later).
+pub(super) fn assignment_list<'a>(expr: P<'a, Expr>) -> impl Parser<'a, In<'a>, Vec<Binding>, Ex<'a>> + Clone {
+    binding_named(bound_name(), expr)
+        .separated_by(tok(TokenKind::Comma))
+        .at_least(1)
+        .collect()
 }
 
 /// The `arguments` rule: positional, `*atom`, keywords, `**atom`, in that

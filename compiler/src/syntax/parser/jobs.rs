@@ -6,7 +6,7 @@
 //! the E003 pre-pass.
 
 use super::error::SyntaxError;
-use super::expr::{arguments, binding_list, close, expressions, gtgt, ident, path};
+use super::expr::{arguments, assignment_list, bound_name, close, expressions, gtgt, ident, path};
 use super::recovery::{skip_group, skip_to_sync, stray, stray_before_brace, Sync};
 use super::{kw, sp, tok, Ex, In, Parsers, P};
 use crate::syntax::ast::{
@@ -83,7 +83,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
     let expr_ng = ex.expr_no_gt.clone();
     let args = arguments(expr.clone(), ex.atom.clone()).boxed();
     let args_ng = arguments(expr_ng.clone(), ex.atom.clone()).boxed();
-    let bindings = binding_list(expr.clone()).boxed();
+    let bindings = assignment_list(expr.clone()).boxed();
 
     let mut block_rec: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Job, Ex<'a>>> = Recursive::declare();
 
@@ -384,7 +384,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
 
     let for_like = |keyword: Keyword| {
         clause_kw(keyword)
-            .then(ident())
+            .then(bound_name())
             .then_ignore(kw(Keyword::In))
             .then(expr.clone())
             .then_ignore(pipe())
@@ -426,7 +426,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
             (k, BlockKind::Fork { branches: rest })
         });
     let session_block = clause_kw(Keyword::Session)
-        .then(ident())
+        .then(bound_name())
         .then_ignore(pipe())
         .then(jobflow.clone())
         .map(|((k, var), body)| (k, BlockKind::Session { var, body }));
@@ -485,7 +485,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
 
     // The program.
     let param = tok(TokenKind::Pipe)
-        .ignore_then(ident())
+        .ignore_then(bound_name())
         .then(tok(TokenKind::Eq).ignore_then(expr.clone()).or_not())
         .then_ignore(tok(TokenKind::Pipe))
         .map_with(|(name, default), e| {
