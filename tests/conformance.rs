@@ -98,6 +98,11 @@ sections!(
     stdlib_mail_parse,
     stdlib_remote_jobs_local,
     limits,
+    blocks_fork_pfor,
+    blocks_choice,
+    jobs_event,
+    stdlib_channel,
+    processes,
 );
 
 /// The directory holding the sections.
