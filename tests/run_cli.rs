@@ -433,3 +433,70 @@ fn print_is_flushed_per_line() {
         "the flow should still be sleeping when its first line arrived"
     );
 }
+
+/// Reads `child`'s stdout line by line on a thread.
+fn stdout_lines(child: &mut std::process::Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let Some(out) = stdout else { return };
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Sends SIGCONT to the process `pid` with the system's `kill`.
+#[cfg(unix)]
+fn sigcont(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-CONT", &pid.to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
+    assert!(status.success(), "kill -CONT failed");
+}
+
+#[cfg(unix)]
+#[test]
+fn suspend_parks_processes_until_sigcont() {
+    let dir = tempdir();
+    // A parent and a child both suspend; one SIGCONT resumes both.
+    write(
+        dir.path(),
+        "park.jf",
+        "{fork | suspend() -> print('child resumed', $STATUS)} => print('parked') -> suspend() -> print('main resumed', $STATUS, current().suspended)\n",
+    );
+    let mut child = Command::new(runner::jobflow_binary())
+        .args(["run", "park.jf"])
+        .current_dir(dir.path())
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start jobflow: {e}"));
+    let lines = stdout_lines(&mut child);
+    // The fork waits for its child, which is parked: nothing is printed yet,
+    // and the run does not end on its own.
+    let early = lines.recv_timeout(Duration::from_millis(500));
+    let parked = matches!(child.try_wait(), Ok(None));
+    sigcont(child.id());
+    let first = lines.recv_timeout(Duration::from_secs(5));
+    let second = lines.recv_timeout(Duration::from_secs(5));
+    thread::sleep(Duration::from_millis(200));
+    let still_parked = matches!(child.try_wait(), Ok(None));
+    sigcont(child.id());
+    let third = lines.recv_timeout(Duration::from_secs(5));
+    let status = child.wait().ok().and_then(|s| s.code());
+    assert!(early.is_err(), "nothing runs before SIGCONT: {early:?}");
+    assert!(parked, "a suspended process keeps the run waiting");
+    assert_eq!(first.ok().as_deref(), Some("child resumed 0"));
+    assert_eq!(second.ok().as_deref(), Some("parked"));
+    assert!(still_parked, "the main process suspended again after the first SIGCONT");
+    assert_eq!(third.ok().as_deref(), Some("main resumed 0 false"));
+    assert_eq!(status, Some(0));
+}
