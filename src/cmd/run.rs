@@ -108,7 +108,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     loader.insert(&abspath, module);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let host = match host::make(&args.host) {
+    let host = match host::make_in(&args.host, Some(objects.root())) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("error: {e}");

@@ -22,12 +22,6 @@ pub struct HostArgs {
 #[error("cannot start the command executor: {0}")]
 pub struct HostError(#[from] jobflow_stdlib::host::HostError);
 
-/// The host for a run without a known flow root: `mailto` then uses the
-/// built-in defaults instead of `[mail]` of `jobflow.toml`.
-pub fn make(args: &HostArgs) -> Result<Arc<dyn Host>, HostError> {
-    make_in(args, None)
-}
-
 /// The host for a run whose flow root is `root`: `mailto` takes its
 /// `[mail]` defaults from `ROOT/jobflow.toml`.
 pub fn make_in(args: &HostArgs, root: Option<&Path>) -> Result<Arc<dyn Host>, HostError> {
