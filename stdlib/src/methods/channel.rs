@@ -22,7 +22,7 @@ fn id_of(name: &str, receiver: &Value) -> Result<u64, NativeError> {
     }
 }
 
-fn world<'a>(ctx: &'a mut dyn NativeContext) -> Result<&'a mut World, NativeError> {
+fn world(ctx: &mut dyn NativeContext) -> Result<&mut World, NativeError> {
     ctx.world_mut().ok_or_else(no_world)
 }
 

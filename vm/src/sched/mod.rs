@@ -235,6 +235,19 @@ impl Scheduler {
         self.ready.push_back(pid);
     }
 
+    /// Runs the ready processes (and those they wake or start) until none
+    /// is ready, without waiting for timers or the host: for embedders that
+    /// drive the scheduler from their own loop, and for measurements.
+    pub fn run_ready(&mut self, services: &mut Services<'_>) {
+        loop {
+            self.pump(None);
+            match self.ready.pop_front() {
+                Some(pid) => self.run_slice(pid, services),
+                None => return,
+            }
+        }
+    }
+
     /// Runs until every process has ended.
     pub fn run(&mut self, services: &mut Services<'_>) {
         loop {
