@@ -462,3 +462,61 @@ fn an_event_timeout_sets_status_1_and_error_timeout() {
     let (out, _) = run_sched("[c = channel()] -> <c: 0> => print($STATUS, $RESULT, $ERROR)", 256);
     assert_eq!(out, "1 null timeout\n");
 }
+
+/// A scheduler with `main` as process 1, run until nothing is ready.
+fn parked(main: &str, out: &mut Vec<u8>) -> (jobflow_vm::sched::Scheduler, Library) {
+    use jobflow_vm::sched::{Scheduler, Services};
+    let module = Rc::new(compile(main));
+    let mut lib = library();
+    lib.add_function("channel", channel_fn);
+    lib.add_method("Channel", "send", send_fn);
+    let mut sched = Scheduler::default();
+    let pid = sched.alloc_pid();
+    let env = Value::dict_from_pairs(Vec::new()).unwrap();
+    sched.add(Process::new(pid, "/main", module, &lib, Vec::new(), env).expect("start"));
+    let mut loader = Flows(HashMap::new());
+    let mut services = Services {
+        library: &lib,
+        loader: &mut loader,
+        objects: None,
+        output: out,
+        host: &InstantHost,
+    };
+    sched.run_ready(&mut services);
+    (sched, lib)
+}
+
+#[test]
+fn a_process_ended_from_outside_takes_its_children_but_not_detached_ones() {
+    use jobflow_vm::sched::ProcState;
+    let mut out = Vec::new();
+    let (mut sched, _lib) = parked("[c = channel()] -> { fork | <c> \n detach() -> <c> }", &mut out);
+    assert_eq!(sched.live(), 3);
+    sched.kill(1);
+    assert_eq!(sched.live(), 1, "the detached child runs on");
+    let state = |s: &jobflow_vm::sched::Scheduler, pid| s.world().record(pid).map(|r| r.state);
+    assert_eq!(state(&sched, 1), Some(ProcState::Aborted));
+    assert_eq!(state(&sched, 2), Some(ProcState::Aborted));
+    assert_eq!(state(&sched, 3), Some(ProcState::Waiting));
+}
+
+#[test]
+fn resume_wakes_a_suspended_process() {
+    use jobflow_vm::sched::Services;
+    let mut out = Vec::new();
+    let (mut sched, lib) = parked("print('before') -> suspend() -> print('after', $STATUS)", &mut out);
+    assert_eq!(sched.live(), 1);
+    assert_eq!(sched.world().record(1).map(|r| r.suspended), Some(true));
+    sched.resume(1);
+    let mut loader = Flows(HashMap::new());
+    let mut services = Services {
+        library: &lib,
+        loader: &mut loader,
+        objects: None,
+        output: &mut out,
+        host: &InstantHost,
+    };
+    sched.run_ready(&mut services);
+    assert_eq!(sched.live(), 0);
+    assert_eq!(String::from_utf8(out).unwrap(), "before\nafter 0\n");
+}
