@@ -24,6 +24,7 @@ pub fn library() -> Library {
     let mut lib = Library::new();
     register(&mut lib);
     crate::methods::register(&mut lib);
+    crate::jobs::register_jobs(&mut lib);
     lib
 }
 
