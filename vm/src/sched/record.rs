@@ -42,7 +42,7 @@ impl ProcState {
 /// How a process ended, as its parent and `Process` properties see it.
 #[derive(Clone, Debug)]
 pub struct Ending {
-    /// Whether it counts as failed for a fork/pfor `$STATUS` ([A35]):
+    /// Whether it counts as failed for a fork/pfor `$STATUS` (A35):
     /// aborted, or ended normally with a non-zero status.
     pub failed: bool,
     /// The final `$STATUS`.

@@ -1,4 +1,4 @@
-//! Resuming `suspend()`ed processes on SIGCONT (`language.md` 9, [A41]),
+//! Resuming `suspend()`ed processes on SIGCONT (`language.md` 9, A41),
 //! for drivers such as `jobflow run`: a thread waits for the signal and
 //! tells the scheduler through its [`Waker`]; the scheduler itself never
 //! polls.
