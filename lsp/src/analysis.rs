@@ -5,11 +5,12 @@
 use crate::documents::Document;
 use crate::workspace::Workspace;
 use jobflow_compiler::driver::{check_source, CheckContext, CheckedFile};
-use jobflow_compiler::resolve::{ObjectKind, PathReference, Resolution};
+use jobflow_compiler::resolve::{Entry, ObjectKind, PathReference, Resolution, SourceProvider};
 use jobflow_compiler::syntax::ast::Program;
 use jobflow_compiler::syntax::span::Span;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// What the compiler says about one version of one flow.
 #[derive(Debug)]
@@ -60,7 +61,45 @@ impl Analysis {
 
 /// A check context reading through a snapshot of the workspace.
 pub fn context(ws: &Workspace) -> CheckContext {
-    CheckContext::new(Arc::new(ws.clone()))
+    CheckContext::new(Arc::new(SnapshotSources {
+        ws: ws.clone(),
+        entries: Mutex::new(HashMap::new()),
+    }))
+}
+
+/// A workspace snapshot as the compiler reads it: what is at each path is
+/// looked up once per context (a flow names the same callee and the same
+/// directories many times; each lookup on disk is a `stat`), which is sound
+/// because a context serves one snapshot.
+#[derive(Debug)]
+struct SnapshotSources {
+    ws: Workspace,
+    entries: Mutex<HashMap<PathBuf, Option<Entry>>>,
+}
+
+impl SnapshotSources {
+    fn entries(&self) -> MutexGuard<'_, HashMap<PathBuf, Option<Entry>>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl SourceProvider for SnapshotSources {
+    fn read_bytes(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.ws.read_bytes(path)
+    }
+
+    fn read(&self, path: &Path) -> Option<Arc<str>> {
+        SourceProvider::read(&self.ws, path)
+    }
+
+    fn entry(&self, path: &Path) -> Option<Entry> {
+        if let Some(known) = self.entries().get(path) {
+            return *known;
+        }
+        let found = self.ws.entry(path);
+        self.entries().insert(path.to_path_buf(), found);
+        found
+    }
 }
 
 /// Checks the current text of `path` in `ws` (an open document, else the
@@ -114,13 +153,22 @@ impl AnalysisCache {
     /// A fresh analysis of `path` (its callees may have changed), cached
     /// unless an analysis of a newer workspace revision got there first.
     pub fn refresh(&self, ws: &Workspace, path: &Path) -> Option<Arc<Analysis>> {
+        self.refresh_retiring(ws, path).map(|(fresh, _retired)| fresh)
+    }
+
+    /// [`Self::refresh`], also handing back the analysis the fresh one
+    /// replaced (if nobody else holds it), so the caller can free that
+    /// tree after it has answered rather than before.
+    pub fn refresh_retiring(&self, ws: &Workspace, path: &Path) -> Option<(Arc<Analysis>, Retired)> {
         let a = Arc::new(analyze(ws, path)?);
         let mut entries = self.lock();
         let newer = entries.get(path).is_some_and(|old| old.revision > a.revision);
-        if !newer {
-            entries.insert(path.to_path_buf(), Arc::clone(&a));
-        }
-        Some(a)
+        let retired = if newer {
+            None
+        } else {
+            entries.insert(path.to_path_buf(), Arc::clone(&a))
+        };
+        Some((a, Retired(retired)))
     }
 
     /// The last analysis of `path`, whatever text it was made from.
@@ -134,6 +182,19 @@ impl AnalysisCache {
     }
 }
 
+/// An analysis taken out of the cache, to be dropped when convenient
+/// (freeing the tree of a large flow takes milliseconds).
+#[derive(Debug, Default)]
+#[must_use = "dropping it at once frees the tree on the spot; that is what `refresh` does"]
+pub struct Retired(Option<Arc<Analysis>>);
+
+impl Retired {
+    /// Frees the analysis (if nothing else holds it) now, on this thread.
+    pub fn free(self) {
+        drop(self.0);
+    }
+}
+
 /// Whether the last analysis of a flow may change when `changed` does: one
 /// of its object paths names `changed`, or names nothing yet.
 pub fn depends_on(a: &Analysis, changed: &Path) -> bool {
@@ -142,4 +203,50 @@ pub fn depends_on(a: &Analysis, changed: &Path) -> bool {
         Some(Err(_)) => true,
         None => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::{DirEntry, FileSystem, MemoryFs};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A memory tree that counts the lookups of what is at a path.
+    #[derive(Debug)]
+    struct Counting {
+        inner: MemoryFs,
+        lookups: Arc<AtomicUsize>,
+    }
+
+    impl FileSystem for Counting {
+        fn read(&self, path: &Path) -> Option<String> {
+            self.inner.read(path)
+        }
+        fn entry(&self, path: &Path) -> Option<Entry> {
+            self.lookups.fetch_add(1, Ordering::SeqCst);
+            self.inner.entry(path)
+        }
+        fn list(&self, path: &Path) -> Vec<DirEntry> {
+            self.inner.list(path)
+        }
+    }
+
+    #[test]
+    fn one_analysis_looks_each_path_up_once() {
+        let mut fs = MemoryFs::new();
+        fs.insert("/ws/jobflow.toml", "");
+        fs.insert("/ws/lib/notify.jf", "|message|\nprint(message)\n");
+        let call = "-> [./lib/notify: message = 'x']\n";
+        fs.insert("/ws/main.jf", format!("print(1)\n{}", call.repeat(50)));
+        let lookups = Arc::new(AtomicUsize::new(0));
+        let ws = Workspace::new(Arc::new(Counting {
+            inner: fs,
+            lookups: Arc::clone(&lookups),
+        }));
+        let a = analyze(&ws, Path::new("/ws/main.jf"));
+        let a = a.as_ref().map(|a| a.checked.diagnostics.len());
+        assert_eq!(a, Some(0), "the flow checks cleanly");
+        let n = lookups.load(Ordering::SeqCst);
+        assert!(n < 20, "50 calls of one sub-flow took {n} lookups");
+    }
 }

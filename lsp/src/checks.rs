@@ -14,7 +14,7 @@
 //! a list from an older revision than the last one published for that
 //! document is dropped, so a slow task can never overwrite newer results.
 
-use crate::analysis::AnalysisCache;
+use crate::analysis::{AnalysisCache, Retired};
 use crate::features::diagnostics::{self, Published};
 use crate::server::lock;
 use crate::workspace::Workspace;
@@ -29,6 +29,12 @@ use tower_lsp_server::Client;
 /// How long a request waits for the check of the newest text of its
 /// document before it analyses that text itself.
 pub const SETTLE_LIMIT: Duration = Duration::from_secs(2);
+
+/// Frees a replaced analysis on the blocking pool, off the path from a
+/// change to its diagnostics.
+fn retire(retired: Retired) {
+    drop(tokio::task::spawn_blocking(move || retired.free()));
+}
 
 /// The check task of one document.
 #[derive(Debug, Default, Clone, Copy)]
@@ -139,10 +145,11 @@ impl Checks {
             self.clear_dirty(&path);
             let ws = self.snapshot();
             if ws.document(&path).is_some() {
-                let published = self.blocking(ws, path.clone(), diagnostics::refreshed).await;
+                let checked = self.blocking(ws, path.clone()).await;
                 self.analysed.notify_waiters();
-                if let Some(p) = published {
+                if let Some((p, retired)) = checked {
                     self.publish(&client, p).await;
+                    retire(retired);
                 }
             }
             let dependents = diagnostics::dependents(&self.snapshot(), &self.cache, &path);
@@ -150,9 +157,10 @@ impl Checks {
                 if self.dirty(&path) {
                     continue 'round;
                 }
-                let published = self.blocking(self.snapshot(), other, diagnostics::refreshed).await;
-                if let Some(p) = published {
+                let checked = self.blocking(self.snapshot(), other).await;
+                if let Some((p, retired)) = checked {
                     self.publish(&client, p).await;
+                    retire(retired);
                 }
             }
             if self.finish(&path) {
@@ -161,20 +169,20 @@ impl Checks {
         }
     }
 
-    /// Runs `f` on the blocking pool (checking is CPU work).
-    async fn blocking(
-        self: &Arc<Self>,
-        ws: Workspace,
-        path: PathBuf,
-        f: fn(&Workspace, &AnalysisCache, &Path) -> Option<Published>,
-    ) -> Option<Published> {
+    /// Checks `path` in `ws` on the blocking pool (checking is CPU work),
+    /// caching the analysis; returns what to publish and the analysis it
+    /// replaced.
+    async fn blocking(self: &Arc<Self>, ws: Workspace, path: PathBuf) -> Option<(Published, Retired)> {
         let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || f(&ws, &me.cache, &path))
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!("check task failed: {e}");
-                None
-            })
+        tokio::task::spawn_blocking(move || {
+            let (a, retired) = me.cache.refresh_retiring(&ws, &path)?;
+            Some((diagnostics::publish(&a), retired))
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!("check task failed: {e}");
+            None
+        })
     }
 
     /// Sends `p` unless its document moved on to another version, closed,
