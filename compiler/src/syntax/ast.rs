@@ -403,7 +403,9 @@ pub struct ChoiceAlternative {
     pub body: Jobflow,
 }
 
-/// An expression with its span.
+/// An expression with its span. Dropping one never recurses deeper than
+/// the stack allows (its `Drop` is in `syntax::teardown`), so fields can be
+/// borrowed and cloned but not moved out of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     /// What kind of expression.

@@ -26,6 +26,7 @@ pub mod lexer;
 mod literal;
 pub mod nesting;
 pub mod parser;
+mod teardown;
 pub mod token;
 
 use crate::diagnostics::{sort_diagnostics, Code};
