@@ -3,11 +3,11 @@
 use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{Args, Binding, Block, BlockKind, DictLiteral, Expr, ExprKind, Job, JobKind, Program};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// E105: duplicate parameters.
 pub(crate) fn check_params(program: &Program, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, p) in program.params.iter().enumerate() {
         if let Some(&first) = seen.get(p.name.name.as_str()) {
             let mut d = Diagnostic::new(
@@ -25,6 +25,9 @@ pub(crate) fn check_params(program: &Program, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Up to this many bindings, repeats are found by scanning.
+const SCAN_LIMIT: usize = 16;
+
 /// The walker of E104.
 pub(crate) struct Bindings<'o> {
     out: &'o mut Vec<Diagnostic>,
@@ -39,20 +42,25 @@ impl<'o> Bindings<'o> {
 
 impl Bindings<'_> {
     fn list(&mut self, bindings: &[Binding], what: &str) {
-        let mut first: HashMap<&str, &Binding> = HashMap::with_capacity(bindings.len());
-        for b in bindings {
-            match first.get(b.name.name.as_str()) {
-                Some(prev) => self.out.push(
-                    Diagnostic::new(
-                        Code::E104,
-                        b.name.span,
-                        format!("`{}` is repeated in this {what}", b.name.name),
-                    )
-                    .with_note(Some(prev.name.span), "first given here"),
-                ),
-                None => {
-                    first.insert(&b.name.name, b);
-                }
+        // Most lists hold a few bindings: a scan of the earlier ones costs
+        // less than a map; long lists get a map.
+        let mut first: FxHashMap<&str, &Binding> = FxHashMap::default();
+        for (i, b) in bindings.iter().enumerate() {
+            let name = b.name.name.as_str();
+            let prev = if bindings.len() <= SCAN_LIMIT {
+                bindings
+                    .get(..i)
+                    .and_then(|before| before.iter().find(|p| p.name.name == name))
+            } else {
+                let prev = first.get(name).copied();
+                first.entry(name).or_insert(b);
+                prev
+            };
+            if let Some(prev) = prev {
+                self.out.push(
+                    Diagnostic::new(Code::E104, b.name.span, format!("`{name}` is repeated in this {what}"))
+                        .with_note(Some(prev.name.span), "first given here"),
+                );
             }
         }
     }

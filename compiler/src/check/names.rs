@@ -7,12 +7,12 @@ use super::suggest::closest;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Role, SymbolKind, Target};
 use jobflow_stdlib::signatures::{self, Kind};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// Every diagnostic of this module, in reference order.
 pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
     let variable_names: Vec<&str> = {
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         res.symbols
             .iter()
             .map(|s| s.name.as_str())

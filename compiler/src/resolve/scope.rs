@@ -15,7 +15,7 @@ use crate::syntax::ast::{
 };
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub(super) struct Resolver<'a> {
     program_span: Span,
@@ -24,7 +24,7 @@ pub(super) struct Resolver<'a> {
     /// Indices into `refs` of references to be decided at the end.
     pending: Vec<usize>,
     /// Jobflow-scope variables by name: parameters and assigned names.
-    flow_vars: HashMap<String, SymbolId>,
+    flow_vars: FxHashMap<String, SymbolId>,
     /// Visible block bindings, innermost last.
     blocks: Vec<(&'a str, SymbolId)>,
     paths: Vec<(Span, &'a ObjectPath)>,
@@ -37,7 +37,7 @@ impl<'a> Resolver<'a> {
             symbols: Vec::new(),
             refs: Vec::new(),
             pending: Vec::new(),
-            flow_vars: HashMap::new(),
+            flow_vars: FxHashMap::default(),
             blocks: Vec::new(),
             paths: Vec::new(),
         }
