@@ -21,7 +21,7 @@ use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
@@ -39,6 +39,8 @@ fn retire(retired: Retired) {
 /// The check task of one document.
 #[derive(Debug, Default, Clone, Copy)]
 struct TaskState {
+    /// When the last check was asked for (for the latency in the logs).
+    asked: Option<Instant>,
     /// A task is running for the document.
     running: bool,
     /// The document (or a file it depends on) changed since the running
@@ -89,6 +91,7 @@ impl Checks {
             let mut tasks = lock(&self.tasks);
             let state = tasks.entry(path.clone()).or_default();
             state.dirty = true;
+            state.asked = Some(Instant::now());
             !std::mem::replace(&mut state.running, true)
         };
         if start {
@@ -116,12 +119,14 @@ impl Checks {
         lock(&self.tasks).get(path).is_some_and(|s| s.dirty)
     }
 
-    /// Takes the change flag of `path` down before a snapshot is taken: a
-    /// change after this point raises it again.
-    fn clear_dirty(&self, path: &Path) {
-        if let Some(s) = lock(&self.tasks).get_mut(path) {
-            s.dirty = false;
-        }
+    /// Takes the change flag of `path` down before a snapshot is taken (a
+    /// change after this point raises it again); returns when the check
+    /// was asked for.
+    fn clear_dirty(&self, path: &Path) -> Option<Instant> {
+        let mut tasks = lock(&self.tasks);
+        let s = tasks.get_mut(path)?;
+        s.dirty = false;
+        s.asked
     }
 
     /// Ends the task of `path` unless a change came in since its last
@@ -142,14 +147,22 @@ impl Checks {
     /// round after round while changes keep coming.
     async fn run(self: Arc<Self>, client: Client, path: PathBuf) {
         'round: loop {
-            self.clear_dirty(&path);
+            let asked = self.clear_dirty(&path);
             let ws = self.snapshot();
             if ws.document(&path).is_some() {
                 let checked = self.blocking(ws, path.clone()).await;
                 self.analysed.notify_waiters();
-                if let Some((p, retired)) = checked {
+                if let Some((p, retired, took)) = checked {
+                    let version = p.version;
                     self.publish(&client, p).await;
                     retire(retired);
+                    tracing::debug!(
+                        path = %path.display(),
+                        version,
+                        check_ms = took.as_secs_f64() * 1e3,
+                        since_change_ms = asked.map(|t| t.elapsed().as_secs_f64() * 1e3),
+                        "published"
+                    );
                 }
             }
             let dependents = diagnostics::dependents(&self.snapshot(), &self.cache, &path);
@@ -158,7 +171,7 @@ impl Checks {
                     continue 'round;
                 }
                 let checked = self.blocking(self.snapshot(), other).await;
-                if let Some((p, retired)) = checked {
+                if let Some((p, retired, _)) = checked {
                     self.publish(&client, p).await;
                     retire(retired);
                 }
@@ -170,13 +183,14 @@ impl Checks {
     }
 
     /// Checks `path` in `ws` on the blocking pool (checking is CPU work),
-    /// caching the analysis; returns what to publish and the analysis it
-    /// replaced.
-    async fn blocking(self: &Arc<Self>, ws: Workspace, path: PathBuf) -> Option<(Published, Retired)> {
+    /// caching the analysis; returns what to publish, the analysis it
+    /// replaced and how long checking and converting took.
+    async fn blocking(self: &Arc<Self>, ws: Workspace, path: PathBuf) -> Option<(Published, Retired, Duration)> {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
+            let start = Instant::now();
             let (a, retired) = me.cache.refresh_retiring(&ws, &path)?;
-            Some((diagnostics::publish(&a), retired))
+            Some((diagnostics::publish(&a), retired, start.elapsed()))
         })
         .await
         .unwrap_or_else(|e| {

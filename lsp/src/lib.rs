@@ -1,11 +1,13 @@
 //! The Jobflow language server.
 //!
 //! `jobflow lsp` runs [`serve_stdio`]. The server keeps the open documents
-//! ([`documents`]) over the files of the disk ([`workspace`], [`vfs`]), checks
-//! them with the compiler's own driver (the same function as `jobflow check`)
-//! and answers requests through the feature modules in [`features`], which
-//! work on a [`Workspace`] snapshot and byte offsets, so they can be tested
-//! without a client (`lsp/tests/`).
+//! ([`documents`], positions via [`lines`]) over the files of the disk
+//! ([`workspace`], [`vfs`]), checks them with the compiler's own driver (the
+//! same function as `jobflow check`) as soon as they change ([`checks`]:
+//! the changed document first, its callers after), follows files changed
+//! outside the editor ([`watch`]), and answers requests through the feature
+//! modules in [`features`], which work on a [`Workspace`] snapshot and byte
+//! offsets, so they can be tested without a client (`lsp/tests/`).
 
 #![warn(missing_docs)]
 
