@@ -43,6 +43,16 @@ pub enum ChannelError {
     Guard(String),
 }
 
+/// A fork/pfor waiting for its children: how many are still running
+/// (attached) and how many of those that ended failed, so each end costs
+/// O(1) however many children there are.
+#[derive(Debug)]
+struct Join {
+    children: Vec<u64>,
+    pending: usize,
+    failed: i64,
+}
+
 /// Records, channels and waits of every process of an engine.
 #[derive(Debug)]
 pub struct World {
@@ -59,7 +69,7 @@ pub struct World {
     woken: Vec<u64>,
     events: HashMap<u64, EventWait>,
     /// Joining parents and the children they wait for.
-    joins: HashMap<u64, Vec<u64>>,
+    joins: HashMap<u64, Join>,
     /// Processes waiting for the end of a process (event or join), by target.
     proc_waiters: HashMap<u64, Vec<u64>>,
     /// Processes waiting for a place under the limit, in order.
@@ -351,26 +361,9 @@ impl World {
     /// detached: `Some(failed)` when none is left running, else the join
     /// is registered and `None` returned.
     pub fn join(&mut self, pid: u64, children: Vec<u64>) -> Option<i64> {
-        if let Some(failed) = self.join_state(&children) {
-            return Some(failed);
-        }
-        for c in &children {
-            let running = self.records.get(c).is_some_and(|r| !r.detached && !r.state.is_ended());
-            if running {
-                let list = self.proc_waiters.entry(*c).or_default();
-                if !list.contains(&pid) {
-                    list.push(pid);
-                }
-            }
-        }
-        self.joins.insert(pid, children);
-        None
-    }
-
-    /// The failed count when every waited child has ended, else `None`.
-    fn join_state(&self, children: &[u64]) -> Option<i64> {
         let mut failed = 0;
-        for c in children {
+        let mut pending = 0;
+        for c in &children {
             let Some(r) = self.records.get(c) else {
                 continue;
             };
@@ -379,17 +372,39 @@ impl World {
             }
             match &r.ending {
                 Some(e) => failed += i64::from(e.failed),
-                None => return None,
+                None => {
+                    pending += 1;
+                    let list = self.proc_waiters.entry(*c).or_default();
+                    if !list.contains(&pid) {
+                        list.push(pid);
+                    }
+                }
             }
         }
-        Some(failed)
+        if pending == 0 {
+            return Some(failed);
+        }
+        self.joins.insert(
+            pid,
+            Join {
+                children,
+                pending,
+                failed,
+            },
+        );
+        None
     }
 
-    fn retry_join(&mut self, pid: u64) {
-        let Some(children) = self.joins.get(&pid) else {
+    /// One waited child of the joining `pid` ended (`failed`) or detached
+    /// (`None`).
+    fn child_left(&mut self, pid: u64, failed: Option<bool>) {
+        let Some(j) = self.joins.get_mut(&pid) else {
             return;
         };
-        if let Some(failed) = self.join_state(children) {
+        j.pending = j.pending.saturating_sub(1);
+        j.failed += i64::from(failed == Some(true));
+        if j.pending == 0 {
+            let failed = j.failed;
             self.complete(pid, Delivery::Joined { failed });
         }
     }
@@ -403,8 +418,18 @@ impl World {
         let Some(parent) = r.parent else {
             return;
         };
+        if r.detached || r.state.is_ended() {
+            return;
+        }
         r.detached = true;
-        self.retry_join(parent);
+        let waited = self
+            .proc_waiters
+            .get_mut(&pid)
+            .and_then(|list| list.iter().position(|w| *w == parent).map(|i| list.remove(i)))
+            .is_some();
+        if waited {
+            self.child_left(parent, None);
+        }
     }
 
     /// Whether another process may start now.
@@ -466,8 +491,8 @@ impl World {
                 }
             }
         }
-        if let Some(children) = self.joins.remove(&pid) {
-            for c in children {
+        if let Some(join) = self.joins.remove(&pid) {
+            for c in join.children {
                 if let Some(list) = self.proc_waiters.get_mut(&c) {
                     list.retain(|x| *x != pid);
                 }
@@ -489,13 +514,14 @@ impl World {
         }
         r.state = if aborted { ProcState::Aborted } else { ProcState::Done };
         r.suspended = false;
+        let failed = ending.failed;
         r.ending = Some(ending);
         self.live = self.live.saturating_sub(1);
         for w in self.proc_waiters.remove(&pid).unwrap_or_default() {
             if self.events.contains_key(&w) {
                 self.retry_event(w);
             } else {
-                self.retry_join(w);
+                self.child_left(w, Some(failed));
             }
         }
         if let Some(w) = self.spawn_waiters.pop_front() {
