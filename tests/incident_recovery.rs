@@ -121,7 +121,10 @@ impl Scenario {
             "use_sudo = false".to_string(),
             "ops_mail = \"ops@example.com\"".to_string(),
             "escalation_mail = \"oncall@example.com\"".to_string(),
-            format!("check_command = {}", toml(&format!("test -e {}", self.marker.display()))),
+            format!(
+                "check_command = {}",
+                toml(&format!("test -e {}", self.marker.display()))
+            ),
             "__host__ = \"127.0.0.1\"".to_string(),
             format!("__port__ = {}", self.sshd.port),
             format!("__user__ = {}", toml(user)),
@@ -157,7 +160,10 @@ impl Scenario {
 
     /// The restart command: creates the marker, so the health check passes.
     fn restart_fixes(&self) -> String {
-        format!("restart_command = {}", toml(&format!("touch {}", self.marker.display())))
+        format!(
+            "restart_command = {}",
+            toml(&format!("touch {}", self.marker.display()))
+        )
     }
 }
 
@@ -196,8 +202,16 @@ fn a_down_service_is_restarted_over_ssh_and_the_operators_are_told() {
     let mails = s.smtp.messages();
     assert_eq!(mails.len(), 1, "one mail");
     assert_eq!(mails[0].rcpt, vec!["ops@example.com".to_string()]);
-    assert!(mails[0].data.contains("Subject: [demo] restarted (attempt 1)"), "{}", mails[0].data);
-    assert!(mails[0].data.contains("running before restart: false"), "{}", mails[0].data);
+    assert!(
+        mails[0].data.contains("Subject: [demo] restarted (attempt 1)"),
+        "{}",
+        mails[0].data
+    );
+    assert!(
+        mails[0].data.contains("running before restart: false"),
+        "{}",
+        mails[0].data
+    );
 }
 
 #[test]
@@ -215,7 +229,9 @@ fn a_service_that_stays_down_is_escalated() {
     assert_eq!(mails.len(), 1, "one escalation mail");
     assert_eq!(mails[0].rcpt, vec!["oncall@example.com".to_string()]);
     assert!(
-        mails[0].data.contains("Subject: [URGENT] [demo] still down after 2 attempts"),
+        mails[0]
+            .data
+            .contains("Subject: [URGENT] [demo] still down after 2 attempts"),
         "{}",
         mails[0].data
     );
@@ -232,5 +248,9 @@ fn a_refused_login_is_escalated_with_the_reason() {
     assert!(!s.marker.exists(), "nothing ran on the host");
     let mails = s.smtp.messages();
     assert_eq!(mails.len(), 1, "one escalation mail");
-    assert!(mails[0].data.contains("[URGENT] [demo] cannot log in"), "{}", mails[0].data);
+    assert!(
+        mails[0].data.contains("[URGENT] [demo] cannot log in"),
+        "{}",
+        mails[0].data
+    );
 }
