@@ -172,7 +172,11 @@ fn a_written_keyfile_field_takes_effect() {
     let tree = Tree::new(&sshd);
     let me = sshd::current_user();
     let key_text = std::fs::read_to_string(&sshd.client_key).expect("client key");
-    tree.object("env", "Environment", &[format!("[environment]\nkey = '''\n{key_text}'''")]);
+    tree.object(
+        "env",
+        "Environment",
+        &[format!("[environment]\nkey = '''\n{key_text}'''")],
+    );
     tree.account("me", &me, Some(&tree.path().join("no-such-key")));
     tree.node("web", &sshd, Some("me"), &[]);
     // The field write lives in memory only ([A13]); the next job sees it.
@@ -225,9 +229,7 @@ fn a_node_proxy_is_a_jump_host_with_its_own_account() {
     assert_eq!(sshd.connections(), 2, "sshd log:\n{}", sshd.log_text());
     // A jump host whose account is refused: a connection failure that names it.
     tree.account("jumper", NOBODY, Some(&sshd.client_key));
-    let out = tree.run(
-        "[__node__ = ./nodes/web] -> ['true'] =>> print($STATUS, 'nobody-jf@127.0.0.1' in $ERROR)\n",
-    );
+    let out = tree.run("[__node__ = ./nodes/web] -> ['true'] =>> print($STATUS, 'nobody-jf@127.0.0.1' in $ERROR)\n");
     assert_ok(&out, "-1 true\n");
 }
 
