@@ -149,7 +149,8 @@ pub struct CommandSettings {
     pub port: Option<i64>,
     /// `__conntype__`.
     pub conntype: Option<String>,
-    /// `__proxy__` (string form).
+    /// A String `__proxy__` (`[user@]host[:port]`, comma-separated for a
+    /// chain); a NodeInfo one is resolved into `jumps`.
     pub proxy: Option<String>,
     /// `__timeout__` in seconds (0 or unset: none).
     pub timeout: Option<f64>,
