@@ -149,7 +149,8 @@ pub struct CommandSettings {
     pub port: Option<i64>,
     /// `__conntype__`.
     pub conntype: Option<String>,
-    /// `__proxy__` (string form).
+    /// A String `__proxy__` (`[user@]host[:port]`, comma-separated for a
+    /// chain); a NodeInfo one is resolved into `jumps`.
     pub proxy: Option<String>,
     /// `__timeout__` in seconds (0 or unset: none).
     pub timeout: Option<f64>,
@@ -171,6 +172,13 @@ pub struct CommandSettings {
     pub raw_stderr: bool,
     /// `__encoding__` (default UTF-8).
     pub encoding: Option<String>,
+    /// The private key itself, when it came as a File (`__keyfile__`, or an
+    /// AccountInfo's `keyfile`): used instead of `keyfile`, never logged.
+    pub key: Option<KeyMaterial>,
+    /// Jump hosts from NodeInfo objects (the node's `proxy` chain, or a
+    /// NodeInfo `__proxy__`), the first one reached directly; used when
+    /// `proxy` is unset (`stdlib.md` 5.5).
+    pub jumps: Vec<JumpHost>,
 }
 
 impl std::fmt::Debug for CommandSettings {
@@ -195,6 +203,60 @@ impl std::fmt::Debug for CommandSettings {
             .field("raw_stdout", &self.raw_stdout)
             .field("raw_stderr", &self.raw_stderr)
             .field("encoding", &self.encoding)
+            .field("key", &self.key)
+            .field("jumps", &self.jumps)
+            .finish()
+    }
+}
+
+/// A private key given as data (a File value), with the file's name for
+/// messages. `Debug` shows the name and the size, never the bytes.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyMaterial {
+    /// The File's name (`id_ed25519`), used in error messages.
+    pub name: String,
+    /// The key file's contents (OpenSSH or PEM text).
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyMaterial({:?}, <{} bytes>)", self.name, self.data.len())
+    }
+}
+
+/// One SSH jump host taken from a NodeInfo (its address, port and the
+/// credentials of its `account`). A credential left `None` falls back to
+/// the target's: the user, and the password and key as a whole when the
+/// hop has neither a password nor a key of its own.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JumpHost {
+    /// The NodeInfo's `ipaddr`, else its `hostname`.
+    pub host: String,
+    /// Its `port` (default 22).
+    pub port: Option<i64>,
+    /// The account's `user`.
+    pub user: Option<String>,
+    /// The account's `password` (never logged).
+    pub password: Option<String>,
+    /// The account's `keyfile`, as a path.
+    pub keyfile: Option<String>,
+    /// The account's `keyfile`, as a File (never logged).
+    pub key: Option<KeyMaterial>,
+    /// The account's `passphrase` (never logged).
+    pub passphrase: Option<String>,
+}
+
+impl std::fmt::Debug for JumpHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JumpHost")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("keyfile", &self.keyfile)
+            .field("key", &self.key)
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "***"))
             .finish()
     }
 }

@@ -6,11 +6,9 @@ use super::calls::{native_cx, NativeCx, OwnedArgs};
 use super::frame::{JobEnd, Pending};
 use super::run::Flow;
 use super::{Abnormal, Exit};
-use crate::bytecode::{ArgSpecId, CtlVar, JobBuiltin};
+use crate::bytecode::{ArgSpecId, JobBuiltin};
 use crate::context::{ObjectKind, RunContext};
-use crate::effect::{
-    CommandLine, CommandOutcome, CommandRequest, CommandSettings, Effect, HostCall, HostOutcome, Output, StdinData,
-};
+use crate::effect::{CommandLine, CommandOutcome, CommandRequest, Effect, HostCall, HostOutcome, Output, StdinData};
 use crate::native::{CallArgs, Prepared};
 use crate::process::{EndKind, LinkedModule, Outcome, Process};
 use crate::value::Value;
@@ -50,57 +48,6 @@ fn text_of(v: &Value) -> String {
     v.to_str_form()
 }
 
-/// An optional control variable as text (`null` and `''` count as unset).
-fn opt_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Str(s) if s.as_str().is_empty() => None,
-        other => Some(other.to_str_form()),
-    }
-}
-
-/// A Boolean control variable with its default.
-fn flag(v: &Value, default: bool) -> bool {
-    match v {
-        Value::Null => default,
-        other => other.truthy(),
-    }
-}
-
-/// The executor's view of a set of control variables.
-pub(crate) fn settings_of(ctl: &[Value]) -> CommandSettings {
-    let get = |c: CtlVar| ctl.get(c.index()).cloned().unwrap_or(Value::Null);
-    CommandSettings {
-        host: opt_text(&get(CtlVar::Host)),
-        user: opt_text(&get(CtlVar::User)),
-        password: opt_text(&get(CtlVar::Password)),
-        keyfile: opt_text(&get(CtlVar::Keyfile)),
-        passphrase: opt_text(&get(CtlVar::Passphrase)),
-        port: match get(CtlVar::Port) {
-            Value::Int(p) => Some(p),
-            Value::Str(s) => s.as_str().trim().parse().ok(),
-            _ => None,
-        },
-        conntype: opt_text(&get(CtlVar::Conntype)),
-        proxy: opt_text(&get(CtlVar::Proxy)),
-        timeout: match get(CtlVar::Timeout) {
-            Value::Int(t) if t > 0 => Some(t as f64),
-            Value::Float(t) if t > 0.0 => Some(t),
-            Value::Str(s) => s.as_str().trim().parse::<f64>().ok().filter(|t| *t > 0.0),
-            _ => None,
-        },
-        sudo: flag(&get(CtlVar::Sudo), false),
-        dir: opt_text(&get(CtlVar::Dir)),
-        shell: opt_text(&get(CtlVar::Shell)),
-        use_shell: flag(&get(CtlVar::UseShell), true),
-        use_pty: flag(&get(CtlVar::UsePty), false),
-        use_cache: flag(&get(CtlVar::UseCache), true),
-        raw_stdout: flag(&get(CtlVar::RawStdout), false),
-        raw_stderr: flag(&get(CtlVar::RawStderr), false),
-        encoding: opt_text(&get(CtlVar::Encoding)),
-    }
-}
-
 impl Process {
     /// [`Instr::Exec`](crate::bytecode::Instr::Exec): `[head, input?, args…]`.
     pub(crate) fn exec_job(
@@ -124,7 +71,7 @@ impl Process {
                     ));
                 }
                 let command = CommandLine::Shell(cmd.as_str().to_string());
-                self.start_command(lm, command, input)
+                self.start_command(ctx, lm, command, input)
             }
             Value::Object(o) => match ctx.loader.kind(&o.abspath) {
                 Some(ObjectKind::Jobflow) => {
@@ -142,7 +89,7 @@ impl Process {
                         path: file,
                         args: args.positional.iter().map(text_of).collect(),
                     };
-                    self.start_command(lm, command, input)
+                    self.start_command(ctx, lm, command, input)
                 }
                 _ => Err(Abnormal::new(format!("cannot execute object {}", o.abspath))),
             },
@@ -163,12 +110,12 @@ impl Process {
     /// at the job.
     fn start_command(
         &mut self,
+        ctx: &RunContext<'_>,
         lm: &LinkedModule,
         command: CommandLine,
         input: Option<Value>,
     ) -> Result<Flow, Abnormal> {
-        let ctl = self.effective_ctl(lm);
-        let settings = settings_of(&ctl[..]);
+        let settings = self.job_settings(ctx, lm)?;
         if settings.sudo && !settings.use_shell && settings.dir.is_some() {
             return Err(Abnormal::new("__sudo__ with __use_shell__ = false cannot use __dir__"));
         }
@@ -340,9 +287,6 @@ impl Process {
                 bind_builtin("suspend", &[], args)?;
                 Ok(Flow::Exit(Exit::Suspended(Pending::Wake, Effect::Suspend)))
             }
-            JobBuiltin::Reboot if settings_of(&self.effective_ctl(lm)[..]).host.is_none() => {
-                Err(Abnormal::new("reboot: no remote host"))
-            }
             JobBuiltin::Urlopen
             | JobBuiltin::Mailto
             | JobBuiltin::Download
@@ -368,7 +312,14 @@ impl Process {
                 job.name()
             )));
         };
-        let settings = settings_of(&self.effective_ctl(lm)[..]);
+        let settings = if matches!(job, JobBuiltin::Put | JobBuiltin::Get | JobBuiltin::Reboot) {
+            self.job_settings(ctx, lm)?
+        } else {
+            self.local_job_settings(lm)
+        };
+        if job == JobBuiltin::Reboot && settings.host.is_none() {
+            return Err(Abnormal::new("reboot: no remote host"));
+        }
         let prepared = {
             let mut cx = native_cx!(self, ctx);
             (hooks.prepare)(

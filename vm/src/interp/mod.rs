@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod frame;
 pub mod jobs;
+pub mod node;
 pub mod ops;
 pub mod procs;
 pub mod run;

@@ -2,7 +2,7 @@
 //! checking against known_hosts, and login by public key, password or
 //! keyboard-interactive.
 
-use super::config::{Credentials, Endpoint, SshSettings};
+use super::config::{Credentials, Endpoint, KeySource, SshSettings};
 use super::error::ConnectError;
 use super::known_hosts::{self, Verdict};
 use russh::client::{self, AuthResult, Handle, KeyboardInteractiveAuthResponse};
@@ -239,7 +239,12 @@ async fn connect_chain(settings: &SshSettings, opts: &ClientOptions) -> Result<C
     let known_hosts = opts.known_hosts_path();
     let hops: Vec<&Endpoint> = settings.jumps.iter().chain(std::iter::once(&settings.target)).collect();
     let mut jumps: Vec<Handle<ClientHandler>> = Vec::new();
-    for ep in hops {
+    for (index, ep) in hops.into_iter().enumerate() {
+        let creds = if index < settings.jumps.len() {
+            settings.credentials_for_jump(index)
+        } else {
+            &settings.credentials
+        };
         let preferred = known_hosts
             .as_deref()
             .map(|p| known_hosts::recorded_algorithms(p, &ep.host, ep.port))
@@ -276,7 +281,7 @@ async fn connect_chain(settings: &SshSettings, opts: &ClientOptions) -> Result<C
                     .map_err(|e| protocol_error(ep, e))?
             }
         };
-        authenticate(&mut handle, ep, &settings.credentials).await?;
+        authenticate(&mut handle, ep, creds).await?;
         tracing::debug!(endpoint = %ep, "logged in");
         jumps.push(handle);
     }
@@ -292,13 +297,19 @@ async fn connect_chain(settings: &SshSettings, opts: &ClientOptions) -> Result<C
     })
 }
 
-/// Loads a private key, trying the passphrases if it is encrypted.
-fn load_key(path: &std::path::Path, creds: &Credentials) -> Result<russh::keys::PrivateKey, ConnectError> {
+/// Loads a private key (from its file or from memory), trying the
+/// passphrases if it is encrypted.
+fn load_key(source: &KeySource, creds: &Credentials) -> Result<russh::keys::PrivateKey, ConnectError> {
     let key_err = |reason: String| ConnectError::KeyFile {
-        path: path.to_path_buf(),
+        path: source.label(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| key_err(e.to_string()))?;
+    let text = match source {
+        KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| key_err(e.to_string()))?,
+        KeySource::Memory(key) => std::str::from_utf8(key.expose())
+            .map_err(|_| key_err("not a usable private key (not text)".to_string()))?
+            .to_string(),
+    };
     match russh::keys::decode_secret_key(&text, None) {
         Ok(k) => return Ok(k),
         Err(russh::keys::Error::KeyIsEncrypted) => {}
@@ -330,8 +341,8 @@ async fn authenticate(
     };
     let mut tried: Vec<&str> = Vec::new();
     let mut key_problem: Option<ConnectError> = None;
-    for path in creds.keyfiles() {
-        let key = match load_key(&path, creds) {
+    for source in creds.keys() {
+        let key = match load_key(&source, creds) {
             Ok(k) => k,
             Err(e) => {
                 tracing::debug!(error = %e, "skipping a key file");

@@ -8,7 +8,7 @@
 //! `Debug` never shows them.
 
 use super::error::SettingsError;
-use jobflow_vm::effect::CommandSettings;
+use jobflow_vm::effect::{CommandSettings, JumpHost, KeyMaterial};
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -68,6 +68,61 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// A private key held in memory (a File `__keyfile__`, or an AccountInfo's
+/// `keyfile`). `Debug` shows its name and size, never its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyData {
+    /// The File's name, for messages.
+    pub name: String,
+    data: Vec<u8>,
+}
+
+impl KeyData {
+    /// A key named `name` with these contents (OpenSSH or PEM text).
+    pub fn new(name: impl Into<String>, data: Vec<u8>) -> Self {
+        Self {
+            name: name.into(),
+            data,
+        }
+    }
+
+    /// The key file's contents, for the one place that decodes them.
+    pub fn expose(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl fmt::Debug for KeyData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyData({:?}, <{} bytes>)", self.name, self.data.len())
+    }
+}
+
+impl From<&KeyMaterial> for KeyData {
+    fn from(k: &KeyMaterial) -> Self {
+        Self::new(k.name.clone(), k.data.clone())
+    }
+}
+
+/// Where a private key to try comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// A key file on disk.
+    File(PathBuf),
+    /// Key material in memory.
+    Memory(KeyData),
+}
+
+impl KeySource {
+    /// The file path, or the File's name, for messages.
+    pub fn label(&self) -> PathBuf {
+        match self {
+            Self::File(p) => p.clone(),
+            Self::Memory(k) => PathBuf::from(&k.name),
+        }
+    }
+}
+
 /// How to prove who we are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Credentials {
@@ -77,11 +132,23 @@ pub struct Credentials {
     /// `__keyfile__`; unset: the SSH client defaults (`~/.ssh/id_ed25519`,
     /// `id_ecdsa`, `id_rsa`, those that exist).
     pub keyfile: Option<PathBuf>,
+    /// A key given as a File (`__keyfile__` or an AccountInfo's `keyfile`);
+    /// tried instead of `keyfile` and the defaults.
+    pub key: Option<KeyData>,
     /// `__passphrase__` of the key.
     pub passphrase: Option<Secret>,
 }
 
 impl Credentials {
+    /// The keys to try, in order: the in-memory key, else the key file,
+    /// else the client defaults that exist.
+    pub fn keys(&self) -> Vec<KeySource> {
+        if let Some(k) = &self.key {
+            return vec![KeySource::Memory(k.clone())];
+        }
+        self.keyfiles().into_iter().map(KeySource::File).collect()
+    }
+
     /// The key files to try, in order.
     pub fn keyfiles(&self) -> Vec<PathBuf> {
         if let Some(k) = &self.keyfile {
@@ -109,10 +176,14 @@ impl Credentials {
 pub struct SshSettings {
     /// The host to run on.
     pub target: Endpoint,
-    /// Credentials for the target and for every jump host.
+    /// Credentials for the target, and for every jump host without its own.
     pub credentials: Credentials,
-    /// Jump hosts, the first one reached directly (`__proxy__`).
+    /// Jump hosts, the first one reached directly (`__proxy__`, or a
+    /// NodeInfo's `proxy` chain).
     pub jumps: Vec<Endpoint>,
+    /// The jump hosts' own credentials, by position in `jumps` (from a
+    /// NodeInfo's account); a missing or `None` entry uses `credentials`.
+    pub jump_credentials: Vec<Option<Credentials>>,
     /// `__timeout__` (none when unset or 0).
     pub timeout: Option<Duration>,
     /// `__dir__`, inserted as written.
@@ -146,6 +217,7 @@ impl SshSettings {
             },
             credentials: Credentials::default(),
             jumps: Vec::new(),
+            jump_credentials: Vec::new(),
             timeout: None,
             dir: None,
             sudo: false,
@@ -186,9 +258,18 @@ impl SshSettings {
             Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t.min(1e9))),
             Some(t) => return Err(SettingsError::InvalidTimeout(format!("{t} is not a number of seconds"))),
         };
-        let jumps = match s.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            None => Vec::new(),
-            Some(p) => parse_proxy(p, &user)?,
+        let (jumps, jump_credentials) = match s.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => (parse_proxy(p, &user)?, Vec::new()),
+            None => {
+                let mut hops = Vec::with_capacity(s.jumps.len());
+                let mut creds = Vec::with_capacity(s.jumps.len());
+                for j in &s.jumps {
+                    let (hop, cred) = jump_hop(j, &user)?;
+                    hops.push(hop);
+                    creds.push(cred);
+                }
+                (hops, creds)
+            }
         };
         let dir = s.dir.clone().filter(|d| !d.is_empty());
         if s.sudo && !s.use_shell && dir.is_some() {
@@ -200,12 +281,14 @@ impl SshSettings {
                 port,
                 user,
             },
-            credentials: Credentials {
-                password: s.password.clone().map(Secret::new),
-                keyfile: s.keyfile.as_deref().filter(|k| !k.is_empty()).map(expand_tilde),
-                passphrase: s.passphrase.clone().map(Secret::new),
-            },
+            credentials: credentials(
+                s.password.as_deref(),
+                s.keyfile.as_deref(),
+                s.key.as_ref(),
+                s.passphrase.as_deref(),
+            ),
             jumps,
+            jump_credentials,
             timeout,
             dir,
             sudo: s.sudo,
@@ -222,6 +305,69 @@ impl SshSettings {
             raw_stderr: s.raw_stderr,
         })
     }
+
+    /// The credentials for the jump host at `index` in `jumps`: its own,
+    /// else the target's.
+    pub fn credentials_for_jump(&self, index: usize) -> &Credentials {
+        match self.jump_credentials.get(index) {
+            Some(Some(c)) => c,
+            _ => &self.credentials,
+        }
+    }
+}
+
+/// Credentials from the settings' strings and key material.
+fn credentials(
+    password: Option<&str>,
+    keyfile: Option<&str>,
+    key: Option<&KeyMaterial>,
+    passphrase: Option<&str>,
+) -> Credentials {
+    Credentials {
+        password: password.map(Secret::new),
+        keyfile: keyfile.filter(|k| !k.is_empty()).map(expand_tilde),
+        key: key.map(KeyData::from),
+        passphrase: passphrase.map(Secret::new),
+    }
+}
+
+/// A NodeInfo jump host: its endpoint (the target's user when its account
+/// names none) and its own credentials, if it has a password or a key.
+fn jump_hop(j: &JumpHost, target_user: &str) -> Result<(Endpoint, Option<Credentials>), SettingsError> {
+    if j.host.is_empty() {
+        return Err(SettingsError::InvalidProxy(
+            "a jump host without an address".to_string(),
+        ));
+    }
+    let port = match j.port {
+        None => DEFAULT_PORT,
+        Some(p) => u16::try_from(p)
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or(SettingsError::InvalidPort(p))?,
+    };
+    let user = j
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| target_user.to_string());
+    let own = j.password.is_some() || j.keyfile.is_some() || j.key.is_some();
+    let creds = own.then(|| {
+        credentials(
+            j.password.as_deref(),
+            j.keyfile.as_deref(),
+            j.key.as_ref(),
+            j.passphrase.as_deref(),
+        )
+    });
+    Ok((
+        Endpoint {
+            host: j.host.clone(),
+            port,
+            user,
+        },
+        creds,
+    ))
 }
 
 /// Parses `__proxy__`: `[user@]host[:port]`, or several of them separated
@@ -380,6 +526,69 @@ mod tests {
         assert!(parse_proxy("a:x", "me").is_err());
         assert!(parse_proxy("a,,b", "me").is_err());
         assert!(parse_proxy("@a", "me").is_err());
+    }
+
+    #[test]
+    fn node_jump_hosts_keep_their_own_credentials() {
+        let mut c = base();
+        c.user = Some("target-user".into());
+        c.password = Some("target-pw".into());
+        c.jumps = vec![
+            JumpHost {
+                host: "outer".into(),
+                port: Some(2022),
+                user: Some("jumper".into()),
+                key: Some(KeyMaterial {
+                    name: "id_jump".into(),
+                    data: b"KEY-JUMP".to_vec(),
+                }),
+                ..JumpHost::default()
+            },
+            JumpHost {
+                host: "inner".into(),
+                ..JumpHost::default()
+            },
+        ];
+        let s = SshSettings::from_command_settings(&c).unwrap();
+        let hops: Vec<String> = s.jumps.iter().map(ToString::to_string).collect();
+        assert_eq!(hops, vec!["jumper@outer:2022", "target-user@inner:22"]);
+        let outer = s.credentials_for_jump(0);
+        assert_eq!(outer.password, None);
+        assert_eq!(
+            outer.keys(),
+            vec![KeySource::Memory(KeyData::new("id_jump", b"KEY-JUMP".to_vec()))]
+        );
+        // A hop without a password or key of its own uses the target's.
+        assert_eq!(s.credentials_for_jump(1), &s.credentials);
+        assert_eq!(s.credentials.password.as_ref().map(Secret::expose), Some("target-pw"));
+        // A __proxy__ string wins over the node chain.
+        c.proxy = Some("a@b:1".into());
+        let s = SshSettings::from_command_settings(&c).unwrap();
+        assert_eq!(s.jumps.len(), 1);
+        assert_eq!(s.credentials_for_jump(0), &s.credentials);
+        c.proxy = None;
+        c.jumps[1].port = Some(0);
+        assert_eq!(
+            SshSettings::from_command_settings(&c),
+            Err(SettingsError::InvalidPort(0))
+        );
+    }
+
+    #[test]
+    fn an_in_memory_key_is_tried_instead_of_files_and_never_shown() {
+        let mut c = base();
+        c.keyfile = Some("/nonexistent/key".into());
+        c.key = Some(KeyMaterial {
+            name: "id_mem".into(),
+            data: b"SECRET-KEY-BYTES".to_vec(),
+        });
+        let s = SshSettings::from_command_settings(&c).unwrap();
+        let keys = s.credentials.keys();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].label(), PathBuf::from("id_mem"));
+        let dbg = format!("{s:?} {c:?}");
+        assert!(!dbg.contains("SECRET-KEY-BYTES"), "{dbg}");
+        assert!(dbg.contains("id_mem"), "{dbg}");
     }
 
     #[test]

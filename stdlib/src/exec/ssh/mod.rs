@@ -27,7 +27,10 @@ mod reboot;
 mod sftp;
 
 pub use client::ClientOptions;
-pub use config::{current_user, parse_proxy, Credentials, Endpoint, Secret, SshSettings, DEFAULT_PORT, DEFAULT_SHELL};
+pub use config::{
+    current_user, parse_proxy, Credentials, Endpoint, KeyData, KeySource, Secret, SshSettings, DEFAULT_PORT,
+    DEFAULT_SHELL,
+};
 pub use error::{ConnectError, RebootError, SettingsError, TransferError};
 pub use exec::{remote_command_line, shell_quote, RawOutput};
 pub use pool::SshPool;
