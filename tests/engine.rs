@@ -73,9 +73,16 @@ fn joins_from_a_multi_threaded_tokio_runtime() {
     let dir = tempfile::tempdir().unwrap();
     let (engine, out) = engine(dir.path());
     let flow = engine
-        .compile_source("/alert", "|host|\nsleep(0.05) -> ['echo checked ' + host] -> print($RESULT) -> return(host)\n")
+        .compile_source(
+            "/alert",
+            "|host|\nsleep(0.05) -> ['echo checked ' + host] -> print($RESULT) -> return(host)\n",
+        )
         .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let results = rt.block_on(async {
         let tasks: Vec<_> = ["web-01", "web-02", "db-01"]
             .into_iter()
@@ -106,7 +113,10 @@ fn cancel_ends_the_process_and_its_attached_children() {
     let dir = tempfile::tempdir().unwrap();
     let (engine, _) = engine(dir.path());
     let flow = engine
-        .compile_source("/parent", "{fork |\n    sleep(60)\n    sleep(60)\n} -> print('not reached')\n")
+        .compile_source(
+            "/parent",
+            "{fork |\n    sleep(60)\n    sleep(60)\n} -> print('not reached')\n",
+        )
         .unwrap();
     let pid = engine.spawn(flow, NO_PARAMS).unwrap();
     let info = until(&engine, pid, "children started", |i| {
@@ -134,7 +144,9 @@ fn cancel_ends_the_process_and_its_attached_children() {
 fn list_shows_states_and_what_processes_wait_for() {
     let dir = tempfile::tempdir().unwrap();
     let (engine, _) = engine(dir.path());
-    let parked = engine.compile_source("/parked", "suspend() -> return('resumed')\n").unwrap();
+    let parked = engine
+        .compile_source("/parked", "suspend() -> return('resumed')\n")
+        .unwrap();
     let sleeper = engine.compile_source("/sleeper", "sleep(60)\n").unwrap();
     let command = engine.compile_source("/command", "['sleep 60']\n").unwrap();
     let failing = engine.compile_source("/failing", "abort('gave up')\n").unwrap();
@@ -145,7 +157,9 @@ fn list_shows_states_and_what_processes_wait_for() {
     let p_failing = engine.spawn(failing, NO_PARAMS).unwrap();
 
     until(&engine, p_parked, "parked", |i| i.waiting_on == Some(WaitingOn::Resume));
-    until(&engine, p_sleeper, "sleeping", |i| matches!(i.waiting_on, Some(WaitingOn::Sleep { .. })));
+    until(&engine, p_sleeper, "sleeping", |i| {
+        matches!(i.waiting_on, Some(WaitingOn::Sleep { .. }))
+    });
     let info = until(&engine, p_command, "in a command", |i| i.waiting_on.is_some());
     assert_eq!(
         info.waiting_on,
@@ -192,7 +206,11 @@ fn list_shows_states_and_what_processes_wait_for() {
 #[test]
 fn snapshot_and_restore_carry_a_process_into_a_new_engine() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "step.jf", "|label|\nprint('step', label) -> return(label + '!')\n");
+    write(
+        dir.path(),
+        "step.jf",
+        "|label|\nprint('step', label) -> return(label + '!')\n",
+    );
     write(
         dir.path(),
         "restart.jf",
@@ -238,10 +256,15 @@ fn a_process_waiting_for_its_children_is_not_snapshotted() {
     let (engine, _) = engine(dir.path());
     let flow = engine.compile_source("/forks", "{fork |\n    sleep(60)\n}\n").unwrap();
     let pid = engine.spawn(flow, NO_PARAMS).unwrap();
-    until(&engine, pid, "waiting for children", |i| i.waiting_on == Some(WaitingOn::Children));
+    until(&engine, pid, "waiting for children", |i| {
+        i.waiting_on == Some(WaitingOn::Children)
+    });
     assert!(matches!(
         engine.snapshot(pid),
-        Err(EngineError::NotSnapshottable { what: "its children", .. })
+        Err(EngineError::NotSnapshottable {
+            what: "its children",
+            ..
+        })
     ));
     engine.shutdown();
 }
@@ -261,8 +284,14 @@ fn bad_input_is_an_error_not_a_panic() {
         other => panic!("expected a compile error, got {other:?}"),
     }
     assert!(matches!(engine.compile("missing.jf"), Err(EngineError::Read { .. })));
-    assert!(matches!(engine.load("/x", b"not a module"), Err(EngineError::Module { .. })));
-    assert!(matches!(engine.compile_source("/../x", "print(1)"), Err(EngineError::InvalidPath(_))));
+    assert!(matches!(
+        engine.load("/x", b"not a module"),
+        Err(EngineError::Module { .. })
+    ));
+    assert!(matches!(
+        engine.compile_source("/../x", "print(1)"),
+        Err(EngineError::InvalidPath(_))
+    ));
 
     let unknown = ProcessId(9999);
     assert!(matches!(engine.wait(unknown), Err(EngineError::UnknownProcess(p)) if p == unknown));
@@ -272,7 +301,10 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(matches!(engine.snapshot(unknown), Err(EngineError::UnknownProcess(_))));
     assert!(matches!(engine.console(unknown), Err(EngineError::UnknownProcess(_))));
     let join = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    assert!(matches!(join.block_on(engine.join(unknown)), Err(EngineError::UnknownProcess(_))));
+    assert!(matches!(
+        join.block_on(engine.join(unknown)),
+        Err(EngineError::UnknownProcess(_))
+    ));
 
     assert!(matches!(engine.restore(b"JFS\0garbage"), Err(EngineError::Snapshot(_))));
     assert!(matches!(engine.restore(&[]), Err(EngineError::Snapshot(_))));
@@ -308,10 +340,15 @@ fn a_hundred_concurrent_processes() {
         .compile_source("/tick", "|i|\nsleep(0.3) -> print('tick', i) -> return(i * i)\n")
         .unwrap();
     let start = Instant::now();
-    let pids: Vec<ProcessId> = (0..100).map(|i| engine.spawn(flow, [("i", Param::Int(i))]).unwrap()).collect();
+    let pids: Vec<ProcessId> = (0..100)
+        .map(|i| engine.spawn(flow, [("i", Param::Int(i))]).unwrap())
+        .collect();
     let live = engine.list().unwrap().iter().filter(|i| !i.state.is_ended()).count();
     assert_eq!(live, 100, "all 100 run at once");
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     let outcomes: Vec<Outcome> = rt.block_on(async {
         let mut all = Vec::new();
         for pid in &pids {
@@ -378,7 +415,9 @@ fn env_and_console() {
         .output(out.clone())
         .build()
         .unwrap();
-    let flow = engine.compile_source("/env", "print($ENV.region) -> [$ENV.region = 'changed']\n").unwrap();
+    let flow = engine
+        .compile_source("/env", "print($ENV.region) -> [e = $ENV] -> ['changed' >> e.region]\n")
+        .unwrap();
     let first = engine.spawn(flow, NO_PARAMS).unwrap();
     engine.wait(first).unwrap();
     let second = engine.spawn(flow, NO_PARAMS).unwrap();

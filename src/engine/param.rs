@@ -160,7 +160,11 @@ fn from_value(value: &Value, path: &mut HashSet<usize>, depth: usize) -> Param {
     };
     if let Some(id) = container {
         if depth >= MAX_PARAM_DEPTH || path.contains(&id) {
-            let text = if matches!(value, Value::Array(_)) { "[...]" } else { "{...}" };
+            let text = if matches!(value, Value::Array(_)) {
+                "[...]"
+            } else {
+                "{...}"
+            };
             return opaque(value, text.to_string());
         }
         path.insert(id);
@@ -238,14 +242,20 @@ mod tests {
     #[test]
     fn plain_values_round_trip() {
         let p = Param::Dict(vec![
-            (Param::str("hosts"), Param::Array(vec![Param::str("web-01"), Param::Int(2)])),
+            (
+                Param::str("hosts"),
+                Param::Array(vec![Param::str("web-01"), Param::Int(2)]),
+            ),
             (Param::Int(3), Param::Float(1.5)),
             (Param::str("raw"), Param::Binary(vec![0, 255])),
             (Param::str("none"), Param::Null),
             (Param::str("ok"), Param::Bool(true)),
         ]);
         let v = p.to_value().unwrap();
-        assert_eq!(v.to_str_form(), "{'hosts': ['web-01', 2], 3: 1.5, 'raw': b'\\x00\\xff', 'none': null, 'ok': true}");
+        assert_eq!(
+            v.to_str_form(),
+            "{'hosts': ['web-01', 2], 3: 1.5, 'raw': b'\\x00\\xff', 'none': null, 'ok': true}"
+        );
         assert_eq!(Param::from_value(&v), p);
     }
 
@@ -293,7 +303,10 @@ mod tests {
     #[test]
     fn literals_read_like_run_parameters() {
         assert_eq!(Param::literal("-5"), Param::Int(-5));
-        assert_eq!(Param::literal("{a = 1}"), Param::Dict(vec![(Param::str("a"), Param::Int(1))]));
+        assert_eq!(
+            Param::literal("{a = 1}"),
+            Param::Dict(vec![(Param::str("a"), Param::Int(1))])
+        );
         assert_eq!(Param::literal("x + 1"), Param::str("x + 1"));
     }
 }

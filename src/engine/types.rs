@@ -16,7 +16,7 @@ pub struct ProcessId(pub u64);
 
 impl std::fmt::Display for ProcessId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        std::fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -79,7 +79,7 @@ impl From<jobflow_vm::sched::ProcState> for ProcessState {
 
 impl std::fmt::Display for ProcessState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -120,10 +120,7 @@ impl std::fmt::Display for WaitingOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WaitingOn::Command { command, host: None } => write!(f, "command `{command}`"),
-            WaitingOn::Command {
-                command,
-                host: Some(h),
-            } => write!(f, "command `{command}` on {h}"),
+            WaitingOn::Command { command, host: Some(h) } => write!(f, "command `{command}` on {h}"),
             WaitingOn::HostJob { job, host: None } => write!(f, "{job}"),
             WaitingOn::HostJob { job, host: Some(h) } => write!(f, "{job} on {h}"),
             WaitingOn::Sleep { until } => write!(f, "sleep until {until}"),

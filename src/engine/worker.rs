@@ -214,9 +214,10 @@ impl Worker {
         }
         let mut values = Vec::with_capacity(params.len());
         for (name, p) in params {
-            let v = p
-                .to_value()
-                .map_err(|source| EngineError::Param { name: name.clone(), source })?;
+            let v = p.to_value().map_err(|source| EngineError::Param {
+                name: name.clone(),
+                source,
+            })?;
             values.push((name, v));
         }
         let pid = self.sched.alloc_pid();
@@ -504,9 +505,10 @@ fn waiting_on(w: Waiting<'_>) -> WaitingOn {
         (_, Effect::RunCommand(r)) => WaitingOn::Command {
             command: match &r.command {
                 CommandLine::Shell(s) => s.clone(),
-                CommandLine::Script { path, args } => {
-                    std::iter::once(path.as_str()).chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ")
-                }
+                CommandLine::Script { path, args } => std::iter::once(path.as_str())
+                    .chain(args.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             },
             host: r.settings.host.clone(),
         },
