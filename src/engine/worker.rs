@@ -48,6 +48,9 @@ pub(crate) struct Setup {
     pub output: Box<dyn Write + Send>,
 }
 
+/// The most requests taken between two scheduler turns.
+const REQUESTS_PER_TURN: usize = 64;
+
 struct Flow {
     abspath: String,
     module: Rc<Module>,
@@ -143,14 +146,20 @@ impl Worker {
     /// handle is gone).
     fn serve(&mut self, requests: &Receiver<Request>) {
         loop {
-            loop {
+            // A bounded batch, so a flood of requests does not starve the
+            // processes; when more wait, the turn does not block.
+            let mut more = true;
+            for _ in 0..REQUESTS_PER_TURN {
                 match requests.try_recv() {
                     Ok(Request::Shutdown) | Err(TryRecvError::Disconnected) => {
                         self.shutdown();
                         return;
                     }
                     Ok(request) => self.handle(request),
-                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Empty) => {
+                        more = false;
+                        break;
+                    }
                 }
                 self.settle();
             }
@@ -162,7 +171,8 @@ impl Worker {
                 host: &*self.host,
             };
             // Blocks while nothing is ready; a request pokes it awake.
-            self.sched.turn(&mut services, None);
+            let max_block = more.then_some(std::time::Duration::ZERO);
+            self.sched.turn(&mut services, max_block);
             self.settle();
         }
     }
