@@ -51,6 +51,20 @@ pub mod engine;
 pub mod loader;
 pub mod params;
 
+/// The outside world as processes see it: implement [`Host`](host::Host)
+/// to route commands and host jobs to the service's own executors, or use
+/// the [`DefaultHost`](host::DefaultHost) (local commands, SSH, HTTP, mail).
+/// A host starts each request and reports its outcome once, from any
+/// thread, through the [`Completion`](host::Completion) it was given.
+pub mod host {
+    pub use jobflow_stdlib::host::{DefaultHost, HostError, HostOptions};
+    pub use jobflow_vm::effect::{
+        CommandLine, CommandOutcome, CommandRequest, CommandSettings, EffectOutcome, HostCall, HostOutcome, Output,
+        StdinData,
+    };
+    pub use jobflow_vm::host::{Completion, Host, HostRequest};
+}
+
 pub use engine::{
     AbortError, EndKind, Engine, EngineBuilder, EngineError, FlowId, Join, Location, MemoryOutput, Outcome, Param,
     ParamError, ProcessId, ProcessInfo, ProcessState, WaitingOn, NO_PARAMS,

@@ -427,3 +427,106 @@ fn env_and_console() {
     assert_eq!(engine.console(second).unwrap(), "eu\n");
     engine.shutdown();
 }
+
+/// An embedder's host: records every command and answers it with its own
+/// text reversed, once `release` says so.
+#[derive(Default)]
+struct ServiceHost {
+    seen: std::sync::Mutex<Vec<String>>,
+    held: std::sync::Mutex<Vec<(String, jobflow::host::Completion)>>,
+    hold: std::sync::atomic::AtomicBool,
+}
+
+impl ServiceHost {
+    fn answer(command: &str, done: jobflow::host::Completion) {
+        use jobflow::host::{CommandOutcome, EffectOutcome, Output};
+        done(EffectOutcome::Command(CommandOutcome::Completed {
+            status: 0,
+            stdout: Output::Text(command.chars().rev().collect()),
+            stderr: Output::Text(String::new()),
+        }));
+    }
+
+    fn release(&self) {
+        for (command, done) in self.held.lock().unwrap().drain(..) {
+            Self::answer(&command, done);
+        }
+    }
+}
+
+impl jobflow::host::Host for ServiceHost {
+    fn start(&self, _pid: u64, request: jobflow::host::HostRequest, done: jobflow::host::Completion) {
+        use jobflow::host::{CommandLine, HostRequest};
+        let HostRequest::Command(r) = request else {
+            return; // dropping `done` reads as a lost connection
+        };
+        let CommandLine::Shell(command) = r.command else {
+            return;
+        };
+        self.seen.lock().unwrap().push(command.clone());
+        if self.hold.load(std::sync::atomic::Ordering::SeqCst) {
+            self.held.lock().unwrap().push((command, done));
+        } else {
+            Self::answer(&command, done);
+        }
+    }
+}
+
+#[test]
+fn commands_go_to_the_embedders_host_and_are_performed_again_after_a_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ask.jf",
+        "|host|\n['uptime ' + host] -> [first = $RESULT]\n-> ['df ' + host] -> return([first, $RESULT])\n",
+    );
+
+    // The first engine's host answers only when released.
+    let host_a = std::sync::Arc::new(ServiceHost::default());
+    host_a.hold.store(true, std::sync::atomic::Ordering::SeqCst);
+    let a = Engine::builder()
+        .root(dir.path())
+        .host(host_a.clone())
+        .output(MemoryOutput::new())
+        .build()
+        .unwrap();
+    let flow = a.compile("ask.jf").unwrap();
+    let pid = a.spawn(flow, [("host", Param::str("web"))]).unwrap();
+    let in_command = |text: &'static str| {
+        move |i: &ProcessInfo| {
+            i.waiting_on
+                == Some(WaitingOn::Command {
+                    command: text.into(),
+                    host: None,
+                })
+        }
+    };
+    until(&a, pid, "in the first command", in_command("uptime web"));
+    host_a.release();
+    until(&a, pid, "in the second command", in_command("df web"));
+    let bytes = a.snapshot(pid).unwrap();
+    a.shutdown();
+    assert_eq!(*host_a.seen.lock().unwrap(), ["uptime web", "df web"]);
+
+    // After the restart, the command the process was in runs again.
+    let host_b = std::sync::Arc::new(ServiceHost::default());
+    let b = Engine::builder()
+        .root(dir.path())
+        .host(host_b.clone())
+        .output(MemoryOutput::new())
+        .build()
+        .unwrap();
+    b.restore(&bytes).unwrap();
+    let outcome = b.wait(pid).unwrap();
+    assert_eq!(outcome.end, EndKind::Normal);
+    assert_eq!(
+        outcome.result,
+        Param::Array(vec![Param::str("bew emitpu"), Param::str("bew fd")])
+    );
+    assert_eq!(
+        *host_b.seen.lock().unwrap(),
+        ["df web"],
+        "only the interrupted command is performed again"
+    );
+    b.shutdown();
+}

@@ -33,8 +33,11 @@
 //! performed again (at least once), a sleep goes on to its deadline, and a
 //! suspended process waits for [`Engine::resume`]. A process waiting for an
 //! event, its children or a place under the limit cannot: what it waits
-//! for lives outside it. A snapshot holds the values of the process in
-//! clear, secrets included (see [`jobflow_vm::snapshot`]).
+//! for lives outside it. Channel and process handles the process holds
+//! name channels and processes of the engine it was written down in, and
+//! a fork child comes back as a process of its own, without its parent.
+//! A snapshot holds the values of the process in clear, secrets included
+//! (see [`jobflow_vm::snapshot`]).
 //!
 //! # Limits of this version
 //!
