@@ -31,6 +31,7 @@
 //! that, every event wait does (a deadlock).
 
 pub mod channel;
+pub mod embed;
 pub mod record;
 #[cfg(unix)]
 pub mod sigcont;
@@ -96,6 +97,8 @@ enum Wake {
     ResumeAll,
     /// Resume the `suspend()`ed process `pid`.
     Resume(u64),
+    /// Nothing to do: wake a blocked [`Scheduler::turn`] ([`Waker::poke`]).
+    Poke,
 }
 
 /// Resumes `suspend()`ed processes from any thread (a signal handler's
@@ -337,6 +340,7 @@ impl Scheduler {
                 }
             }
             Wake::Resume(pid) => self.resume(pid),
+            Wake::Poke => {}
         }
     }
 
