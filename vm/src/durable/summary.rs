@@ -24,6 +24,13 @@ pub struct Summary {
     pub started_nanos: i128,
 }
 
+impl Summary {
+    /// When the process started, to the second (RFC 3339, UTC).
+    pub fn started(&self) -> String {
+        instant(self.started_nanos)
+    }
+}
+
 /// `text` with every non-empty secret of `settings` replaced by `***`.
 pub fn hide_secrets(text: &str, settings: &CommandSettings) -> String {
     let mut out = text.to_string();
@@ -36,7 +43,10 @@ pub fn hide_secrets(text: &str, settings: &CommandSettings) -> String {
 }
 
 fn instant(nanos: i128) -> String {
-    jiff::Timestamp::from_nanosecond(nanos).map_or_else(|_| format!("{nanos}ns"), |t| t.round(jiff::Unit::Second).map_or_else(|_| t.to_string(), |t| t.to_string()))
+    match jiff::Timestamp::from_nanosecond(nanos) {
+        Ok(t) => t.round(jiff::Unit::Second).unwrap_or(t).to_string(),
+        Err(_) => format!("{nanos}ns"),
+    }
 }
 
 fn sources(list: &[Source]) -> String {
