@@ -156,7 +156,10 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
+        for e in fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .flatten()
+        {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
@@ -168,7 +171,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-const MID_COMMAND: &str = "print('before')\n-> ['sleep 3; echo done']\n-> print($RESULT)\n-> print('after')\n-> exit(7)\n";
+const MID_COMMAND: &str =
+    "print('before')\n-> ['sleep 3; echo done']\n-> print($RESULT)\n-> print('after')\n-> exit(7)\n";
 
 /// Starts `flow.jf` with a state directory and kills the program with
 /// SIGKILL once `ps` shows the command `cmd` in flight.
@@ -214,7 +218,10 @@ fn in_flight_fail_hands_an_unknown_outcome_to_the_connector() {
         out.stdout.starts_with("outcome -1 outcome unknown"),
         "$STATUS -1 and an $ERROR that says the outcome is unknown: {out:?}"
     );
-    assert!(start.elapsed() < Duration::from_secs(3), "the command did not run again");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "the command did not run again"
+    );
 }
 
 #[test]
@@ -222,7 +229,11 @@ fn a_flow_edited_after_the_kill_resumes_with_the_bytecode_it_started_with() {
     let dir = tempdir();
     let flow = "print('before') -> ['sleep 3'] -> print('version one')\n";
     let (state, _) = run_and_kill(dir.path(), flow, "before", "command: sleep 3", &[]);
-    write(dir.path(), "flow.jf", "print('before') -> ['sleep 3'] -> print('version two')\n");
+    write(
+        dir.path(),
+        "flow.jf",
+        "print('before') -> ['sleep 3'] -> print('version two')\n",
+    );
     let out = resume(dir.path(), &state, &[]);
     assert_eq!((out.status, out.stdout.as_str()), (Some(0), "version one\n"), "{out:?}");
 }
@@ -233,7 +244,10 @@ fn a_corrupt_state_file_is_reported_and_left_in_place() {
     let (state, _) = run_and_kill(dir.path(), MID_COMMAND, "before", "command: sleep 3", &[]);
     let proc_file = files_under(&state)
         .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("proc-1-")))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("proc-1-"))
+        })
         .unwrap_or_else(|| panic!("no process file in {}", state.display()));
     let mut bytes = fs::read(&proc_file).unwrap_or_else(|e| panic!("{e}"));
     let mid = bytes.len() / 2;
@@ -243,8 +257,15 @@ fn a_corrupt_state_file_is_reported_and_left_in_place() {
     let out = resume(dir.path(), &state, &[]);
     assert_eq!(out.status, Some(2), "{out:?}");
     assert_eq!(out.stdout, "", "nothing was resumed");
-    let name = proc_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    assert!(out.stderr.contains(&name) && out.stderr.contains("corrupt"), "{}", out.stderr);
+    let name = proc_file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    assert!(
+        out.stderr.contains(&name) && out.stderr.contains("corrupt"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(fs::read(&proc_file).ok(), Some(bytes), "the file is left as it was");
     // Truncated: the same.
     let run_file = state.join("run.state");
@@ -261,9 +282,9 @@ fn fork_pfor_children_and_channel_messages_survive_a_kill() {
     let dir = tempdir();
     let flow = "\
 [ch = channel()] -> print('start')
--> {fork
-    | [ch.send: 'early'] -> ['sleep 2'] -> [ch.send: 'late']
-    | ['sleep 1'] -> <ch> -> print('got', $RESULT) -> <ch> -> print('got', $RESULT)
+-> {fork |
+    [ch.send: 'early'] -> ['sleep 2'] -> [ch.send: 'late']
+    ['sleep 1'] -> <ch> -> print('got', $RESULT) -> <ch> -> print('got', $RESULT)
    }
 -> {pfor i in 3 | ['sleep 1'] -> return(i * 10)}
 -> [r = []] -> {for p in $RESULT | [r.add_item: p.result]} -> print(r)
@@ -273,7 +294,10 @@ fn fork_pfor_children_and_channel_messages_survive_a_kill() {
     assert_eq!(before, vec!["start"]);
     let listing = ps(dir.path(), &state).stdout;
     assert!(listing.contains("command: sleep 1"), "{listing}");
-    assert!(listing.contains("children"), "the main process waits for its children: {listing}");
+    assert!(
+        listing.contains("children"),
+        "the main process waits for its children: {listing}"
+    );
     let out = resume(dir.path(), &state, &[]);
     assert_eq!(
         (out.status, out.stdout.as_str()),
@@ -309,7 +333,8 @@ fn a_sleeping_process_keeps_its_deadline() {
 fn ps_hides_secrets_and_no_state_file_holds_them() {
     let dir = tempdir();
     let secret = "hunter2-Zq9-secret";
-    let flow = "|pw = ''|\n[__password__ = pw] -> print('before') -> ['sleep 3; echo $pw > /dev/null'] -> print('after')\n";
+    let flow =
+        "|pw = ''|\n[__password__ = pw] -> print('before') -> ['sleep 3; echo $pw > /dev/null'] -> print('after')\n";
     let param = format!("pw={secret}");
     let (state, _) = run_and_kill(dir.path(), flow, "before", "command: sleep 3", &["-p", &param]);
     let listing = ps(dir.path(), &state);

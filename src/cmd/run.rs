@@ -112,14 +112,20 @@ pub fn run(args: RunArgs) -> ExitCode {
     let mut disk = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root.clone())));
     disk.insert(&abspath, module);
     let durable = match &args.state_dir {
-        Some(dir) => match super::resume::start(dir, &args.flow, &abspath, &root, &args.host, args.process_limit, pid) {
-            Ok(d) => Some(d),
-            Err(code) => return code,
-        },
+        Some(dir) => {
+            match super::resume::start(dir, &args.flow, &abspath, &root, &args.host, args.process_limit, pid) {
+                Ok(d) => Some(d),
+                Err(code) => return code,
+            }
+        }
         None => None,
     };
     let mut loader: Box<dyn jobflow_vm::context::FlowLoader> = match &durable {
-        Some(d) => Box::new(jobflow_vm::durable::DurableLoader::new(disk, Default::default(), d.sink())),
+        Some(d) => Box::new(jobflow_vm::durable::DurableLoader::new(
+            disk,
+            Default::default(),
+            d.sink(),
+        )),
         None => Box::new(disk),
     };
     let stdout = std::io::stdout();

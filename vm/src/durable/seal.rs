@@ -105,7 +105,13 @@ impl SealKey {
         }
         let (nonce, ct) = body.split_at(NONCE_LEN);
         self.cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: role.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: role.as_bytes(),
+                },
+            )
             .map_err(|_| corrupt("authentication failed (another key, or the file was altered or swapped)".into()))
     }
 }

@@ -372,7 +372,9 @@ pub struct Resumed {
 
 impl std::fmt::Debug for Resumed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Resumed").field("meta", &self.meta).finish_non_exhaustive()
+        f.debug_struct("Resumed")
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
     }
 }
 

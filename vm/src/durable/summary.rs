@@ -112,7 +112,9 @@ pub fn summarize(sched: &Scheduler) -> Vec<Summary> {
             state: r.state.name().to_string(),
             flow: r.current_job.clone(),
             waits: if r.state.is_ended() {
-                r.ending.as_ref().map_or_else(String::new, |e| format!("ended, $STATUS {}", e.status))
+                r.ending
+                    .as_ref()
+                    .map_or_else(String::new, |e| format!("ended, $STATUS {}", e.status))
             } else {
                 waits_of(sched, pid)
             },

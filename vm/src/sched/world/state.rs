@@ -238,7 +238,11 @@ impl World {
         }
         let mut events = Vec::with_capacity(self.events.len());
         for (pid, w) in sorted(&self.events) {
-            let alts = w.alts.iter().map(|a| alt_state(a, enc)).collect::<Result<Vec<_>, _>>()?;
+            let alts = w
+                .alts
+                .iter()
+                .map(|a| alt_state(a, enc))
+                .collect::<Result<Vec<_>, _>>()?;
             events.push((pid, alts, w.seq));
         }
         let mut deliveries = Vec::with_capacity(self.deliveries.len());
