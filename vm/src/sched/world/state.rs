@@ -7,7 +7,7 @@
 //! (`spawned`) are never pending when a snapshot is taken (the scheduler
 //! takes them right after each slice), so they are not part of the state.
 
-use super::World;
+use super::{Join, World};
 use crate::sched::channel::{Channel, Guard, GuardMode, Message};
 use crate::sched::record::{Ending, ProcState, Record};
 use crate::sched::wait::{Alt, Delivery, EventWait, Source};
@@ -119,7 +119,9 @@ pub(crate) struct WorldState {
     limit: usize,
     woken: Vec<u64>,
     events: Vec<(u64, Vec<AltS>, u64)>,
-    joins: Vec<(u64, Vec<u64>)>,
+    /// Joining parent, its waited children, how many are still running, how
+    /// many failed.
+    joins: Vec<(u64, Vec<u64>, u64, i64)>,
     proc_waiters: Vec<(u64, Vec<u64>)>,
     spawn_waiters: Vec<u64>,
     deliveries: Vec<(u64, DeliveryS)>,
@@ -269,7 +271,10 @@ impl World {
             limit: self.limit,
             woken: self.woken.clone(),
             events,
-            joins: sorted(&self.joins).into_iter().map(|(k, v)| (k, v.clone())).collect(),
+            joins: sorted(&self.joins)
+                .into_iter()
+                .map(|(k, j)| (k, j.children.clone(), j.pending as u64, j.failed))
+                .collect(),
             proc_waiters: sorted(&self.proc_waiters)
                 .into_iter()
                 .map(|(k, v)| (k, v.clone()))
@@ -290,8 +295,9 @@ impl World {
                 deadline: w.first_deadline().map(|(_, d)| d),
             });
         }
-        if let Some(children) = self.joins.get(&pid) {
-            let running = children
+        if let Some(join) = self.joins.get(&pid) {
+            let running = join
+                .children
                 .iter()
                 .copied()
                 .filter(|c| self.records.get(c).is_some_and(|r| !r.detached && !r.state.is_ended()))
@@ -364,7 +370,21 @@ impl WorldState {
             let alts = alts.iter().map(|a| alt_of(a, graph)).collect::<Result<Vec<_>, _>>()?;
             w.events.insert(pid, EventWait { alts, seq });
         }
-        w.joins = self.joins.into_iter().collect();
+        w.joins = self
+            .joins
+            .into_iter()
+            .map(|(pid, children, pending, failed)| {
+                let pending = usize::try_from(pending).unwrap_or(usize::MAX);
+                (
+                    pid,
+                    Join {
+                        children,
+                        pending,
+                        failed,
+                    },
+                )
+            })
+            .collect();
         w.proc_waiters = self.proc_waiters.into_iter().collect();
         w.spawn_waiters = self.spawn_waiters.into_iter().collect();
         for (pid, d) in self.deliveries {
