@@ -106,11 +106,6 @@ impl Scheduler {
         }
     }
 
-    /// The live process `pid`.
-    pub fn process(&self, pid: u64) -> Option<&Process> {
-        self.procs.get(&pid).map(|p| &**p)
-    }
-
     /// The pids of the live processes, in increasing order.
     pub fn live_pids(&self) -> Vec<u64> {
         let mut pids: Vec<u64> = self.procs.keys().copied().collect();
