@@ -63,6 +63,9 @@ pub fn read(path: &Path) -> Result<Vec<u8>, DurableError> {
     std::fs::read(path).map_err(io(path))
 }
 
+/// How long [`DirLock::acquire`] waits for a lock held by another program.
+pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// An exclusive lock on a state directory, held while the value lives (and
 /// released by the system when the program dies, even by SIGKILL).
 #[derive(Debug)]
@@ -71,7 +74,8 @@ pub struct DirLock {
 }
 
 impl DirLock {
-    /// Locks `dir/lock`, or fails at once if another program holds it.
+    /// Locks `dir/lock`, or fails if another program still holds it after
+    /// [`LOCK_GRACE`].
     pub fn acquire(dir: &Path) -> Result<DirLock, DurableError> {
         let path = dir.join("lock");
         let mut file = OpenOptions::new()
@@ -84,7 +88,15 @@ impl DirLock {
         #[cfg(unix)]
         {
             use rustix::fs::{flock, FlockOperation};
-            if let Err(e) = flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            // A program killed a moment ago may leave a child between fork
+            // and exec that still shares the lock: give it a short while.
+            let deadline = std::time::Instant::now() + LOCK_GRACE;
+            let mut result = flock(&file, FlockOperation::NonBlockingLockExclusive);
+            while result == Err(rustix::io::Errno::WOULDBLOCK) && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                result = flock(&file, FlockOperation::NonBlockingLockExclusive);
+            }
+            if let Err(e) = result {
                 if e == rustix::io::Errno::WOULDBLOCK {
                     let holder = std::fs::read_to_string(&path).unwrap_or_default();
                     return Err(DurableError::Locked {
