@@ -5,6 +5,8 @@ mod check;
 mod disasm;
 mod fmt;
 mod lsp;
+mod ps;
+mod resume;
 mod run;
 mod walk;
 
@@ -27,6 +29,10 @@ pub struct Cli {
 enum Command {
     /// Compile (or load a .jfc) and run one flow as a new process.
     Run(run::RunArgs),
+    /// Continue the unfinished processes of a run written with --state-dir.
+    Resume(resume::ResumeArgs),
+    /// List the processes of a run written with --state-dir.
+    Ps(ps::PsArgs),
     /// Check every .jf file under each PATH without running anything.
     Check(check::CheckArgs),
     /// Compile flows to bytecode modules (.jfc).
@@ -43,6 +49,8 @@ enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Resume(args) => resume::run(args),
+        Command::Ps(args) => ps::run(args),
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Disasm(args) => disasm::run(args),

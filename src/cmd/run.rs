@@ -9,8 +9,8 @@
 //! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
 //! stderr; 2 when the flow does not compile or the parameters are wrong.
 
-mod host;
-mod loader;
+pub(super) mod host;
+pub(super) mod loader;
 mod params;
 
 use jobflow_compiler::codegen;
@@ -45,6 +45,11 @@ pub struct RunArgs {
     /// once; a fork beyond it starts children as others end.
     #[arg(long, value_name = "N", default_value_t = jobflow_vm::sched::DEFAULT_PROCESS_LIMIT)]
     process_limit: usize,
+    /// Write the run to DIR at every suspension, so that `jobflow resume
+    /// --state-dir DIR` can continue it after this program is killed
+    /// (docs/durable-runs.md).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
     /// Options of the command executor.
     #[command(flatten)]
     host: host::HostArgs,
@@ -104,8 +109,25 @@ pub fn run(args: RunArgs) -> ExitCode {
         }
     };
     let objects = jobflow_stdlib::objects::ObjectStore::new(root.clone());
-    let mut loader = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root)));
-    loader.insert(&abspath, module);
+    let mut disk = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root.clone())));
+    disk.insert(&abspath, module);
+    let durable = match &args.state_dir {
+        Some(dir) => {
+            match super::resume::start(dir, &args.flow, &abspath, &root, &args.host, args.process_limit, pid) {
+                Ok(d) => Some(d),
+                Err(code) => return code,
+            }
+        }
+        None => None,
+    };
+    let mut loader: Box<dyn jobflow_vm::context::FlowLoader> = match &durable {
+        Some(d) => Box::new(jobflow_vm::durable::DurableLoader::new(
+            disk,
+            Default::default(),
+            d.sink(),
+        )),
+        None => Box::new(disk),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let host = match host::make_in(&args.host, Some(objects.root())) {
@@ -116,6 +138,10 @@ pub fn run(args: RunArgs) -> ExitCode {
         }
     };
     sched.add(process);
+    if let Some(d) = &durable {
+        sched.set_checkpoint(d.checkpoint());
+        sched.checkpoint_now();
+    }
     // SIGCONT resumes suspend()ed processes; without the listener they
     // stay parked (and a run with nothing else to do waits for the signal).
     #[cfg(unix)]
@@ -128,7 +154,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let mut services = Services {
         library: &library,
-        loader: &mut loader,
+        loader: &mut *loader,
         objects: Some(&objects),
         output: &mut out,
         host: &*host,
@@ -136,6 +162,9 @@ pub fn run(args: RunArgs) -> ExitCode {
     // Returns when the main process and every process it started have ended.
     sched.run(&mut services);
     let _ = services.output.flush();
+    if let Some(d) = &durable {
+        super::resume::finish(d, &sched);
+    }
     match sched.outcome(pid) {
         Some(outcome) => match &outcome.end {
             EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),

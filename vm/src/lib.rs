@@ -11,6 +11,7 @@
 
 pub mod bytecode;
 pub mod context;
+pub mod durable;
 pub mod effect;
 pub mod host;
 pub mod interp;

@@ -32,6 +32,7 @@
 
 pub mod channel;
 pub mod embed;
+pub mod persist;
 pub mod record;
 #[cfg(unix)]
 pub mod sigcont;
@@ -133,6 +134,12 @@ pub struct Scheduler {
     budget: u64,
     /// Outcomes of the processes the embedder started.
     outcomes: HashMap<u64, Outcome>,
+    /// Writes the run down at consistent points ([`persist`]).
+    checkpoint: Option<Box<dyn persist::Checkpoint>>,
+    /// Processes changed since the last checkpoint (0: the world alone).
+    changed: HashSet<u64>,
+    /// Restored processes whose in-flight job starts again.
+    rerun: Vec<u64>,
 }
 
 impl Default for Scheduler {
@@ -164,6 +171,9 @@ impl Scheduler {
             rx,
             budget: config.budget.max(1),
             outcomes: HashMap::new(),
+            checkpoint: None,
+            changed: HashSet::new(),
+            rerun: Vec::new(),
         }
     }
 
@@ -240,12 +250,14 @@ impl Scheduler {
                 finished_nanos: now_nanos(),
             };
             self.world.process_ended(p, ending, true);
+            self.mark_changed(p);
             tracing::debug!(pid = p, "process ended from outside");
         }
         self.collect_woken();
     }
 
     fn make_ready(&mut self, pid: u64) {
+        self.mark_changed(pid);
         self.world.set_state(pid, ProcState::Ready);
         self.ready.push_back(pid);
     }
@@ -287,6 +299,7 @@ impl Scheduler {
                 let nanos = u64::try_from((d - now_nanos()).max(0)).unwrap_or(u64::MAX);
                 std::time::Duration::from_nanos(nanos)
             });
+            self.checkpoint_now();
             self.pump(Some(timeout));
         }
     }
@@ -360,6 +373,7 @@ impl Scheduler {
         let Some(mut p) = self.procs.remove(&pid) else {
             return;
         };
+        self.mark_changed(pid);
         self.world.set_state(pid, ProcState::Running);
         let step = {
             let mut ctx = RunContext {
@@ -373,6 +387,7 @@ impl Scheduler {
         };
         for child in self.world.take_spawned() {
             let cpid = child.pid();
+            self.mark_changed(cpid);
             self.procs.insert(cpid, Box::new(child));
             self.ready.push_back(cpid);
         }
@@ -382,7 +397,10 @@ impl Scheduler {
             }
         }
         match step {
-            Step::Finished(outcome) => self.finish(pid, outcome),
+            Step::Finished(outcome) => {
+                self.finish(pid, outcome);
+                self.checkpoint_now();
+            }
             Step::OutOfBudget => {
                 self.procs.insert(pid, p);
                 self.make_ready(pid);
@@ -390,6 +408,8 @@ impl Scheduler {
             Step::Suspended(effect) => {
                 self.world.set_state(pid, ProcState::Waiting);
                 self.procs.insert(pid, p);
+                // Written down before the host starts anything.
+                self.checkpoint_now();
                 self.suspend(pid, effect, services.host);
             }
         }

@@ -13,6 +13,8 @@
 //! it, so a message left queued is one no current waiter wants, and a new
 //! receiver may take it without overtaking anyone.
 
+pub mod state;
+
 use super::channel::{Channel, Taken};
 use super::record::{now_nanos, Ending, ProcState, Record};
 use super::wait::{Alt, Delivery, EventWait, Source};

@@ -48,6 +48,7 @@
 //! them where the secrets may be; a later version adds protection.
 
 pub mod graph;
+pub mod run;
 mod state;
 
 use crate::bytecode::format::{open, seal, HeaderError, Kind, ModuleHash, TooLarge};
