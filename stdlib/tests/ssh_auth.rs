@@ -72,11 +72,14 @@ async fn an_unknown_host_key_is_recorded_and_then_trusted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_host_key_is_refused() {
     let sshd = crate::require!(Sshd::start());
-    let kh = sshd.dir().join("known_hosts");
+    // known_hosts and the second host key live outside the first server's
+    // directory, which goes with it.
+    let keys = tempfile::tempdir().unwrap();
+    let kh = keys.path().join("known_hosts");
     let s = settings(&sshd);
     run(&pool_with(&kh), &s, "true").await;
     // Same port, another host key: a second server in place of the first.
-    let other = sshd.dir().join("other_host_key");
+    let other = keys.path().join("other_host_key");
     keygen(&other, "");
     let port = sshd.port;
     drop(sshd);
