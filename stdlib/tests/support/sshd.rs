@@ -167,6 +167,8 @@ impl Sshd {
         match host_key {
             Some(k) => {
                 std::fs::copy(k, &host_key_path).map_err(|e| e.to_string())?;
+                std::fs::copy(k.with_extension("pub"), host_key_path.with_extension("pub"))
+                    .map_err(|e| format!("the public half of {}: {e}", k.display()))?;
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::PermissionsExt;
