@@ -393,13 +393,13 @@ fn shutdown_cancels_live_processes_and_later_requests_fail() {
     let (engine, _) = engine(dir.path());
     let flow = engine.compile_source("/park", "suspend()\n").unwrap();
     let pid = engine.spawn(flow, NO_PARAMS).unwrap();
-    let waiter = {
-        let engine = engine.clone();
-        std::thread::spawn(move || engine.wait(pid))
-    };
     until(&engine, pid, "parked", |i| i.waiting_on == Some(WaitingOn::Resume));
+    // `join` registers the waiter when it is called (a thread calling `wait`
+    // might only get there after the shutdown).
+    let joined = engine.join(pid);
     engine.shutdown();
-    let outcome = waiter.join().unwrap().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let outcome = runtime.block_on(joined).unwrap();
     assert_eq!(outcome.end, EndKind::Cancelled);
     assert!(matches!(engine.spawn(flow, NO_PARAMS), Err(EngineError::ShutDown)));
     engine.shutdown();
