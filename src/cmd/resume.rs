@@ -18,7 +18,6 @@ use super::run::host::{self, HostArgs};
 use super::run::loader::DiskLoader;
 use jobflow_compiler::driver::CheckContext;
 use jobflow_vm::durable::{open_for_resume, DurableLoader, DurableRun, Resumed, RunMeta};
-use jobflow_vm::process::EndKind;
 use jobflow_vm::sched::persist::InFlight;
 use jobflow_vm::sched::{Scheduler, Services};
 use std::path::{Path, PathBuf};
@@ -147,13 +146,7 @@ pub fn run(args: ResumeArgs) -> ExitCode {
     sched.checkpoint_now();
     sched.start_in_flight(&*host);
     #[cfg(unix)]
-    let _sigcont = match jobflow_vm::sched::sigcont::SigcontListener::start(sched.waker()) {
-        Ok(l) => Some(l),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for SIGCONT");
-            None
-        }
-    };
+    let _sigcont = super::run::listen_sigcont(&sched);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut services = Services {
@@ -166,17 +159,5 @@ pub fn run(args: ResumeArgs) -> ExitCode {
     sched.run(&mut services);
     let _ = services.output.flush();
     finish(&run, &sched);
-    match sched.outcome(meta.main_pid) {
-        Some(outcome) => match &outcome.end {
-            EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),
-            EndKind::Aborted(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
-        },
-        None => {
-            eprintln!("error: the process did not end");
-            ExitCode::from(1)
-        }
-    }
+    super::run::exit_status(&sched, meta.main_pid)
 }

@@ -145,13 +145,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     // SIGCONT resumes suspend()ed processes; without the listener they
     // stay parked (and a run with nothing else to do waits for the signal).
     #[cfg(unix)]
-    let _sigcont = match jobflow_vm::sched::sigcont::SigcontListener::start(sched.waker()) {
-        Ok(l) => Some(l),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for SIGCONT");
-            None
-        }
-    };
+    let _sigcont = listen_sigcont(&sched);
     let mut services = Services {
         library: &library,
         loader: &mut *loader,
@@ -165,7 +159,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     if let Some(d) = &durable {
         super::resume::finish(d, &sched);
     }
-    match sched.outcome(pid) {
+    exit_status(&sched, pid)
+}
+
+/// The exit status of `jobflow run` (and `resume`) from the main process's
+/// outcome (`cli-and-layout.md`), with its error line on stderr.
+pub(super) fn exit_status(sched: &Scheduler, main_pid: u64) -> ExitCode {
+    match sched.outcome(main_pid) {
         Some(outcome) => match &outcome.end {
             EndKind::Normal | EndKind::Exit => ExitCode::from((outcome.status & 255) as u8),
             EndKind::Aborted(e) => {
@@ -176,6 +176,19 @@ pub fn run(args: RunArgs) -> ExitCode {
         None => {
             eprintln!("error: the process did not end");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Resumes `suspend()`ed processes when the program receives SIGCONT, for
+/// as long as the listener lives.
+#[cfg(unix)]
+pub(super) fn listen_sigcont(sched: &Scheduler) -> Option<jobflow_vm::sched::sigcont::SigcontListener> {
+    match jobflow_vm::sched::sigcont::SigcontListener::start(sched.waker()) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGCONT");
+            None
         }
     }
 }
