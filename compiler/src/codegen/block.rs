@@ -10,7 +10,7 @@
 
 use super::builder::{Gen, LoopCtx};
 use crate::syntax::ast::{Block, BlockKind, ChoiceAlternative, CompareOp, Expr, ExprKind, IfBody, JobKind, Jobflow};
-use jobflow_vm::bytecode::{CmpOp, Instr};
+use jobflow_vm::bytecode::{CmpOp, Instr, Slot};
 
 impl Gen<'_> {
     /// Generates a block; returns whether it can end in failure.
@@ -125,15 +125,7 @@ impl Gen<'_> {
                 true
             }
             BlockKind::For { var, iter, body } => {
-                self.expr(iter);
-                let state = self.new_slot(" for");
-                let _counter = self.new_slot(" for#");
-                self.emit(Instr::ForPrep(state));
-                let var_slot = self.new_slot(&var.name);
-                let top = self.here();
-                let next = self.code.len();
-                self.emit(Instr::ForNext { slot: state, target: 0 });
-                self.emit(Instr::StoreLocal(var_slot));
+                let (var_slot, top, next) = self.for_head(iter, &var.name);
                 self.scopes.blocks.push(vec![(var.name.clone(), var_slot)]);
                 self.loop_body(top, body);
                 self.scopes.blocks.pop();
@@ -193,15 +185,7 @@ impl Gen<'_> {
             }
             BlockKind::Pfor { var, iter, body } => {
                 let list = self.children_list(" pfor");
-                self.expr(iter);
-                let state = self.new_slot(" for");
-                let _counter = self.new_slot(" for#");
-                self.emit(Instr::ForPrep(state));
-                let var_slot = self.new_slot(&var.name);
-                let top = self.here();
-                let next = self.code.len();
-                self.emit(Instr::ForNext { slot: state, target: 0 });
-                self.emit(Instr::StoreLocal(var_slot));
+                let (var_slot, top, next) = self.for_head(iter, &var.name);
                 let spawn = self.code.len();
                 self.emit(Instr::Spawn { slot: list, target: 0 });
                 self.emit(Instr::Jump(top));
@@ -219,9 +203,26 @@ impl Gen<'_> {
         }
     }
 
+    /// The head of a `for` or `pfor` loop: evaluates `iter` once, then at
+    /// `top` takes the next element into the loop variable's new slot.
+    /// Returns that slot, `top`, and the `ForNext` to patch with the loop's
+    /// end.
+    fn for_head(&mut self, iter: &Expr, var: &str) -> (Slot, u32, usize) {
+        self.expr(iter);
+        let state = self.new_slot(" for");
+        let _counter = self.new_slot(" for#");
+        self.emit(Instr::ForPrep(state));
+        let var_slot = self.new_slot(var);
+        let top = self.here();
+        let next = self.code.len();
+        self.emit(Instr::ForNext { slot: state, target: 0 });
+        self.emit(Instr::StoreLocal(var_slot));
+        (var_slot, top, next)
+    }
+
     /// A hidden slot holding a new empty Array: the children of a fork or
     /// pfor.
-    fn children_list(&mut self, name: &str) -> jobflow_vm::bytecode::Slot {
+    fn children_list(&mut self, name: &str) -> Slot {
         let list = self.new_slot(name);
         self.emit(Instr::MakeArray(0));
         self.emit(Instr::StoreLocal(list));
