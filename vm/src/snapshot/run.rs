@@ -29,10 +29,11 @@
 //! Values here are deep copies (channel messages, endings), so the world's
 //! value graph is independent of the processes'.
 
-use super::graph::{Encoder, Graph, Node, SValue};
+use super::graph::{Encoder, Graph, Node};
+use super::state::OutcomeState;
 use super::SnapshotError;
 use crate::bytecode::format::{open, seal, HeaderError, Kind};
-use crate::process::{EndKind, Outcome, RuntimeError};
+use crate::process::Outcome;
 use crate::sched::world::state::WorldState;
 use crate::sched::World;
 use serde::{Deserialize, Serialize};
@@ -50,30 +51,10 @@ const RUN_KIND: Kind = Kind {
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-enum EndS {
-    Normal,
-    Exit,
-    Aborted {
-        message: String,
-        file: String,
-        line: u32,
-        column: u32,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct OutcomeS {
-    end: EndS,
-    status: i64,
-    result: SValue,
-    error: SValue,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct RunState {
     world: WorldState,
     ready: Vec<u64>,
-    outcomes: Vec<(u64, OutcomeS)>,
+    outcomes: Vec<(u64, OutcomeState)>,
     nodes: Vec<Node>,
 }
 
@@ -94,24 +75,7 @@ pub fn save_run(world: &World, ready: &[u64], outcomes: &[(u64, &Outcome)]) -> R
     let world = world.capture(&mut enc)?;
     let mut outs = Vec::with_capacity(outcomes.len());
     for (pid, o) in outcomes {
-        outs.push((
-            *pid,
-            OutcomeS {
-                end: match &o.end {
-                    EndKind::Normal => EndS::Normal,
-                    EndKind::Exit => EndS::Exit,
-                    EndKind::Aborted(e) => EndS::Aborted {
-                        message: e.message.clone(),
-                        file: e.file.clone(),
-                        line: e.line,
-                        column: e.column,
-                    },
-                },
-                status: o.status,
-                result: enc.value(&o.result)?,
-                error: enc.value(&o.error)?,
-            },
-        ));
+        outs.push((*pid, OutcomeState::save(o, &mut enc)?));
     }
     let state = RunState {
         world,
@@ -138,29 +102,7 @@ pub fn restore_run(bytes: &[u8]) -> Result<RunParts, SnapshotError> {
     let world = state.world.restore(&graph)?;
     let mut outcomes = Vec::with_capacity(state.outcomes.len());
     for (pid, o) in state.outcomes {
-        outcomes.push((
-            pid,
-            Outcome {
-                end: match o.end {
-                    EndS::Normal => EndKind::Normal,
-                    EndS::Exit => EndKind::Exit,
-                    EndS::Aborted {
-                        message,
-                        file,
-                        line,
-                        column,
-                    } => EndKind::Aborted(RuntimeError {
-                        message,
-                        file,
-                        line,
-                        column,
-                    }),
-                },
-                status: o.status,
-                result: graph.value(&o.result)?,
-                error: graph.value(&o.error)?,
-            },
-        ));
+        outcomes.push((pid, o.restore(&graph)?));
     }
     Ok(RunParts {
         world,

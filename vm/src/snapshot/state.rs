@@ -5,7 +5,7 @@
 //! literals, so a field added to a process or a frame fails to compile here
 //! until the snapshot learns about it.
 
-use super::graph::{Encoder, Graph, Node, SValue};
+use super::graph::{Encoder, Graph, GraphError, Node, SValue};
 use super::{ModuleSource, SnapshotError};
 use crate::bytecode::format::ModuleHash;
 use crate::bytecode::{CtlSetId, EntityRef, FuncId, CTL_COUNT};
@@ -107,12 +107,59 @@ enum EndKindState {
     },
 }
 
+/// How a process ended, as plain data (in a process snapshot and in a run
+/// snapshot).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct OutcomeState {
+pub(crate) struct OutcomeState {
     end: EndKindState,
     status: i64,
     result: SValue,
     error: SValue,
+}
+
+impl OutcomeState {
+    /// Writes `o` down, its values into `enc`.
+    pub(crate) fn save(o: &Outcome, enc: &mut Encoder) -> Result<OutcomeState, SnapshotError> {
+        Ok(OutcomeState {
+            end: match &o.end {
+                EndKind::Normal => EndKindState::Normal,
+                EndKind::Exit => EndKindState::Exit,
+                EndKind::Aborted(e) => EndKindState::Aborted {
+                    message: e.message.clone(),
+                    file: e.file.clone(),
+                    line: e.line,
+                    column: e.column,
+                },
+            },
+            status: o.status,
+            result: enc.value(&o.result)?,
+            error: enc.value(&o.error)?,
+        })
+    }
+
+    /// The outcome again, its values from `graph`.
+    pub(crate) fn restore(&self, graph: &Graph) -> Result<Outcome, GraphError> {
+        Ok(Outcome {
+            end: match &self.end {
+                EndKindState::Normal => EndKind::Normal,
+                EndKindState::Exit => EndKind::Exit,
+                EndKindState::Aborted {
+                    message,
+                    file,
+                    line,
+                    column,
+                } => EndKind::Aborted(RuntimeError {
+                    message: message.clone(),
+                    file: file.clone(),
+                    line: *line,
+                    column: *column,
+                }),
+            },
+            status: self.status,
+            result: graph.value(&self.result)?,
+            error: graph.value(&self.error)?,
+        })
+    }
 }
 
 /// Everything a process is, as plain data.
@@ -220,21 +267,7 @@ impl ProcessState {
         let slots = slots_state(&p.slots, &mut enc)?;
         let stack = p.stack.iter().map(|v| enc.value(v)).collect::<Result<Vec<_>, _>>()?;
         let finished = match &p.finished {
-            Some(o) => Some(OutcomeState {
-                end: match &o.end {
-                    EndKind::Normal => EndKindState::Normal,
-                    EndKind::Exit => EndKindState::Exit,
-                    EndKind::Aborted(e) => EndKindState::Aborted {
-                        message: e.message.clone(),
-                        file: e.file.clone(),
-                        line: e.line,
-                        column: e.column,
-                    },
-                },
-                status: o.status,
-                result: enc.value(&o.result)?,
-                error: enc.value(&o.error)?,
-            }),
+            Some(o) => Some(OutcomeState::save(o, &mut enc)?),
             None => None,
         };
         let env = enc.value(&p.env)?;
@@ -343,26 +376,7 @@ impl ProcessState {
             });
         }
         let finished = match &self.finished {
-            Some(o) => Some(Outcome {
-                end: match &o.end {
-                    EndKindState::Normal => EndKind::Normal,
-                    EndKindState::Exit => EndKind::Exit,
-                    EndKindState::Aborted {
-                        message,
-                        file,
-                        line,
-                        column,
-                    } => EndKind::Aborted(RuntimeError {
-                        message: message.clone(),
-                        file: file.clone(),
-                        line: *line,
-                        column: *column,
-                    }),
-                },
-                status: o.status,
-                result: value(&o.result)?,
-                error: value(&o.error)?,
-            }),
+            Some(o) => Some(o.restore(&graph).map_err(SnapshotError::Graph)?),
             None => None,
         };
         let process = Process {
