@@ -5,8 +5,11 @@
 //! `cargo bench -p jobflow-stdlib --bench ssh` runs criterion's per-command
 //! measurements and then a summary of `JOBFLOW_SSH_BENCH_N` (default 1000,
 //! the figure) sequential commands each way, printing
-//! the per-command milliseconds and the ratio. Skipped (with a message)
-//! when `/usr/sbin/sshd` is missing.
+//! the per-command milliseconds and the ratio. The same summary runs the
+//! issue's best client, paramiko with TCP_NODELAY (`paramiko_client.py`,
+//! `/usr/bin/python3` with `python3-paramiko`), over one connection to the
+//! same sshd. Skipped (with a message) when `/usr/sbin/sshd` is missing;
+//! the paramiko line alone is skipped when paramiko is.
 
 #[path = "../tests/support/sshd.rs"]
 mod sshd;
@@ -84,6 +87,28 @@ impl Setup {
         c
     }
 
+    /// Milliseconds per command of `paramiko_client.py` over `n` commands.
+    fn paramiko(&self, n: u32) -> Result<f64, String> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/paramiko_client.py");
+        let out = Command::new("/usr/bin/python3")
+            .arg(script)
+            .args(["127.0.0.1", &self.sshd.port.to_string(), &self.settings.target.user])
+            .arg(&self.sshd.client_key)
+            .arg(n.to_string())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot start /usr/bin/python3: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        stdout
+            .trim()
+            .strip_prefix("paramiko ")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                format!("{} (apt-get install -y python3-paramiko)", stderr.trim().lines().last().unwrap_or("no output"))
+            })
+    }
+
     fn openssh_once(&self) {
         let st = self.openssh(&["true"]).status();
         assert!(matches!(st, Ok(s) if s.success()), "{st:?}");
@@ -136,7 +161,13 @@ fn bench(c: &mut Criterion) {
         setup.pool.logins(),
         setup.sshd.connections(),
     );
-    let _: &Path = setup.sshd.dir();
+    match setup.paramiko(n) {
+        Ok(ms_per_command) => println!(
+            "ssh summary: paramiko (TCP_NODELAY) {ms_per_command:.3} ms/command; russh is {:.2}x paramiko's time",
+            ms(russh) / ms_per_command.max(1e-9),
+        ),
+        Err(reason) => println!("ssh summary: paramiko comparison skipped: {reason}"),
+    }
 }
 
 criterion_group!(benches, bench);
