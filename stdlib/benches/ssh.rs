@@ -105,7 +105,10 @@ impl Setup {
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| {
                 let stderr = String::from_utf8_lossy(&out.stderr);
-                format!("{} (apt-get install -y python3-paramiko)", stderr.trim().lines().last().unwrap_or("no output"))
+                format!(
+                    "{} (apt-get install -y python3-paramiko)",
+                    stderr.trim().lines().last().unwrap_or("no output")
+                )
             })
     }
 
