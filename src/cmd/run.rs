@@ -53,6 +53,9 @@ pub struct RunArgs {
     /// Options of the command executor.
     #[command(flatten)]
     host: host::HostArgs,
+    /// Progress on stderr.
+    #[command(flatten)]
+    log: super::log::LogArgs,
 }
 
 /// Exit status for usage and compile errors.
@@ -60,6 +63,7 @@ const USAGE: u8 = 2;
 
 /// Runs `jobflow run`.
 pub fn run(args: RunArgs) -> ExitCode {
+    args.log.init();
     let check = CheckContext::disk().with_root(args.root.clone());
     let module = match main_module(&args.flow, &check) {
         Ok(m) => m,
