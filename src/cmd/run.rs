@@ -4,6 +4,7 @@
 //! The flow runs as process 1 on a [`Scheduler`]; the run ends when it and
 //! every process it started (detached ones included) have ended, with the
 //! main process's exit status. SIGCONT resumes `suspend()`ed processes.
+//! `-v` writes progress on stderr ([`super::log`]).
 //!
 //! Exit status: the final `$STATUS` (or `exit()`'s) masked to 0..255; 1
 //! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
