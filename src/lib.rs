@@ -31,7 +31,8 @@
 //! assert_eq!(outcome.result, Param::str("JOBFLOW"));
 //! assert_eq!(out.contents(), "hello jobflow\n");
 //!
-//! // Every process is listed, ended ones too.
+//! // Every process is listed, ended ones too (the latest 1024 ended ones:
+//! // `EngineBuilder::keep_ended`).
 //! let listed = engine.list()?;
 //! assert_eq!(listed[0].pid, pid);
 //! assert_eq!(listed[0].state.name(), "DONE");
@@ -55,7 +56,8 @@ pub mod params;
 /// to route commands and host jobs to the service's own executors, or use
 /// the [`DefaultHost`](host::DefaultHost) (local commands, SSH, HTTP, mail).
 /// A host starts each request and reports its outcome once, from any
-/// thread, through the [`Completion`](host::Completion) it was given.
+/// thread, through the [`Completion`](host::Completion) it was given, and
+/// may stop it when [`Host::cancel`](host::Host::cancel)led.
 pub mod host {
     pub use jobflow_stdlib::host::{DefaultHost, HostError, HostOptions};
     pub use jobflow_vm::effect::{
@@ -67,7 +69,7 @@ pub mod host {
 
 pub use engine::{
     AbortError, EndKind, Engine, EngineBuilder, EngineError, FlowId, Join, Location, MemoryOutput, Outcome, Param,
-    ParamError, ProcessId, ProcessInfo, ProcessState, WaitingOn, NO_PARAMS,
+    ParamError, ProcessId, ProcessInfo, ProcessState, WaitingOn, DEFAULT_KEEP_ENDED, NO_PARAMS,
 };
 
 /// The handle is shared between threads and tasks.

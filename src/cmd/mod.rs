@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod disasm;
 mod fmt;
+mod log;
 mod lsp;
 mod ps;
 mod resume;

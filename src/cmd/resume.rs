@@ -52,6 +52,9 @@ pub struct ResumeArgs {
     /// Options of the command executor (default: those of the first run).
     #[command(flatten)]
     host: HostArgs,
+    /// Progress on stderr.
+    #[command(flatten)]
+    log: super::log::LogArgs,
 }
 
 /// Starts writing a new run to `dir` for `jobflow run --state-dir`. `Err`
@@ -105,6 +108,7 @@ pub(super) fn finish(run: &DurableRun, sched: &Scheduler) {
 
 /// Runs `jobflow resume`.
 pub fn run(args: ResumeArgs) -> ExitCode {
+    args.log.init();
     let library = jobflow_stdlib::functions::library();
     let mode = match args.in_flight {
         InFlightArg::Rerun => InFlight::Rerun,

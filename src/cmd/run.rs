@@ -4,6 +4,7 @@
 //! The flow runs as process 1 on a [`Scheduler`]; the run ends when it and
 //! every process it started (detached ones included) have ended, with the
 //! main process's exit status. SIGCONT resumes `suspend()`ed processes.
+//! `-v` writes progress on stderr ([`super::log`]).
 //!
 //! Exit status: the final `$STATUS` (or `exit()`'s) masked to 0..255; 1
 //! after an abnormal end, with one line `error: MESSAGE (FILE:LINE:COL)` on
@@ -53,6 +54,9 @@ pub struct RunArgs {
     /// Options of the command executor.
     #[command(flatten)]
     host: host::HostArgs,
+    /// Progress on stderr.
+    #[command(flatten)]
+    log: super::log::LogArgs,
 }
 
 /// Exit status for usage and compile errors.
@@ -60,6 +64,7 @@ const USAGE: u8 = 2;
 
 /// Runs `jobflow run`.
 pub fn run(args: RunArgs) -> ExitCode {
+    args.log.init();
     let check = CheckContext::disk().with_root(args.root.clone());
     let module = match main_module(&args.flow, &check) {
         Ok(m) => m,

@@ -39,12 +39,30 @@
 //! A snapshot holds the values of the process in clear, secrets included
 //! (see [`jobflow_vm::snapshot`]).
 //!
-//! # Limits of this version
+//! # Cancelling
 //!
-//! - Cancelling a process does not stop a command already running at the
-//!   host; its outcome is dropped when it arrives.
-//! - The engine keeps the record and outcome of every process it ran, for
-//!   [`Engine::list`] and late [`Engine::wait`]s, until it shuts down.
+//! [`Engine::cancel`] (and the shutdown) ends the process with its attached
+//! children at once, and tells the host to stop what they were waiting for
+//! ([`Host::cancel`]): with the [`DefaultHost`] a local command is killed,
+//! an SSH command signalled (`KILL`) and its channel closed, an HTTP request
+//! or a mail dropped. A host of the embedder's that ignores
+//! [`Host::cancel`] lets the work run to its end; its outcome is dropped.
+//!
+//! # Records of ended processes
+//!
+//! The engine keeps the record and outcome of ended processes for
+//! [`Engine::list`], [`Engine::info`], [`Engine::console`] and late
+//! [`Engine::wait`]s, but not forever, so that a long-lived service that
+//! spawns processes without end does not grow without bound: once more
+//! than [`EngineBuilder::keep_ended`] processes it spawned or restored have
+//! ended (1024 by default), the oldest of them is forgotten, with its
+//! fork/pfor children (a process with a detached child still running is
+//! kept until that child ends). A forgotten process is unknown to every
+//! call ([`EngineError::UnknownProcess`]): take its outcome with
+//! [`Engine::wait`] or [`Engine::join`] (registered before it ends, a
+//! join is always answered) and its console before then.
+//!
+//! [`Host::cancel`]: jobflow_vm::host::Host::cancel
 
 mod compile;
 mod error;
@@ -73,12 +91,17 @@ use worker::{EnvSource, Setup};
 /// No parameters, for [`Engine::spawn`] of a flow that needs none.
 pub const NO_PARAMS: [(&str, Param); 0] = [];
 
+/// How many ended processes (of those spawned or restored) keep their
+/// records by default ([`EngineBuilder::keep_ended`]).
+pub const DEFAULT_KEEP_ENDED: usize = 1024;
+
 /// Sets up an [`Engine`]: [`Engine::builder`], then [`build`](Self::build).
 pub struct EngineBuilder {
     root: Option<PathBuf>,
     host: Option<Arc<dyn Host>>,
     host_options: HostOptions,
     process_limit: usize,
+    keep_ended: usize,
     env: EnvSource,
     output: Option<Box<dyn Write + Send>>,
 }
@@ -88,6 +111,7 @@ impl std::fmt::Debug for EngineBuilder {
         f.debug_struct("EngineBuilder")
             .field("root", &self.root)
             .field("process_limit", &self.process_limit)
+            .field("keep_ended", &self.keep_ended)
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +144,15 @@ impl EngineBuilder {
     /// fork beyond it waits for a place.
     pub fn process_limit(mut self, limit: usize) -> Self {
         self.process_limit = limit;
+        self
+    }
+
+    /// How many ended processes, of those spawned or restored, keep their
+    /// record, outcome and console (default [`DEFAULT_KEEP_ENDED`]); the
+    /// oldest beyond it are forgotten (see "Records of ended processes" in
+    /// the [module documentation](self)).
+    pub fn keep_ended(mut self, count: usize) -> Self {
+        self.keep_ended = count;
         self
     }
 
@@ -167,6 +200,7 @@ impl EngineBuilder {
             root: root.clone(),
             host,
             process_limit: self.process_limit,
+            keep_ended: self.keep_ended,
             env: self.env,
             output: self.output.unwrap_or_else(|| Box::new(std::io::stdout())),
         };
@@ -228,6 +262,7 @@ impl Engine {
             host: None,
             host_options: HostOptions::default(),
             process_limit: jobflow_vm::sched::DEFAULT_PROCESS_LIMIT,
+            keep_ended: DEFAULT_KEEP_ENDED,
             env: EnvSource::Entries(Vec::new()),
             output: None,
         }
@@ -318,8 +353,9 @@ impl Engine {
         }
     }
 
-    /// Every process of the engine, live or ended: the spawned and
-    /// restored ones in order, each followed by its fork/pfor children.
+    /// Every process of the engine, live or ended (the ended ones not yet
+    /// forgotten: [`EngineBuilder::keep_ended`]): the spawned and restored
+    /// ones in order, each followed by its fork/pfor children.
     pub fn list(&self) -> Result<Vec<ProcessInfo>, EngineError> {
         self.call(|reply| Request::List { reply })
     }
@@ -336,7 +372,9 @@ impl Engine {
 
     /// Ends the process `pid` from outside, with its children that have not
     /// detached (`language.md` 9): their state becomes `ABORTED` and their
-    /// outcome [`EndKind::Cancelled`]. Returns whether it was live.
+    /// outcome [`EndKind::Cancelled`], and a command or host job they wait
+    /// for is stopped at the host ([`Host::cancel`]). Returns whether it
+    /// was live.
     pub fn cancel(&self, pid: ProcessId) -> Result<bool, EngineError> {
         self.call(|reply| Request::Cancel { pid, reply })
     }

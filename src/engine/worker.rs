@@ -24,7 +24,7 @@ use jobflow_vm::sched::{Config, ProcState, Scheduler, Services, Waker};
 use jobflow_vm::snapshot::{self, ModuleSource, ModuleStore};
 use jobflow_vm::value::{deep_copy, Value};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -44,6 +44,7 @@ pub(crate) struct Setup {
     pub root: PathBuf,
     pub host: Arc<dyn Host>,
     pub process_limit: usize,
+    pub keep_ended: usize,
     pub env: EnvSource,
     pub output: Box<dyn Write + Send>,
 }
@@ -77,6 +78,10 @@ pub(crate) struct Worker {
     cancelled: HashSet<u64>,
     /// Who waits for which process.
     watchers: HashMap<u64, Vec<Waiter>>,
+    /// Ended roots whose records are kept, oldest first.
+    ended: VecDeque<u64>,
+    /// How many ended roots keep their records.
+    keep_ended: usize,
 }
 
 /// Starts the engine's thread; returns its handle and the waker that
@@ -139,6 +144,8 @@ impl Worker {
             outcomes: HashMap::new(),
             cancelled: HashSet::new(),
             watchers: HashMap::new(),
+            ended: VecDeque::new(),
+            keep_ended: setup.keep_ended,
         })
     }
 
@@ -259,10 +266,18 @@ impl Worker {
             let outcome = convert(pid, o);
             tracing::debug!(pid, status = outcome.status, "process ended");
             self.outcomes.insert(pid, outcome);
+            self.ended.push_back(pid);
         }
-        if self.watchers.is_empty() {
-            return;
+        if !self.watchers.is_empty() {
+            self.answer_watchers();
         }
+        if self.ended.len() > self.keep_ended {
+            self.forget_oldest();
+        }
+    }
+
+    /// Answers who waits for a process that has ended.
+    fn answer_watchers(&mut self) {
         let ended: Vec<u64> = self
             .watchers
             .keys()
@@ -274,6 +289,36 @@ impl Worker {
             for w in self.watchers.remove(&pid).unwrap_or_default() {
                 w(outcome.clone_result());
             }
+        }
+    }
+
+    /// Forgets the oldest ended roots, with their descendants, until no
+    /// more than `keep_ended` are kept. A root with a descendant still
+    /// running (a detached child) is kept until that one ends.
+    fn forget_oldest(&mut self) {
+        let mut running = Vec::new();
+        let mut forgotten = HashSet::new();
+        while self.ended.len() > self.keep_ended {
+            let Some(pid) = self.ended.pop_front() else {
+                break;
+            };
+            let tree = self.sched.world_mut().forget(pid);
+            if tree.is_empty() && self.sched.world().record(pid).is_some() {
+                running.push(pid);
+                continue;
+            }
+            for p in tree {
+                self.cancelled.remove(&p);
+            }
+            self.outcomes.remove(&pid);
+            forgotten.insert(pid);
+        }
+        for pid in running.into_iter().rev() {
+            self.ended.push_front(pid);
+        }
+        if !forgotten.is_empty() {
+            tracing::debug!(count = forgotten.len(), "records of ended processes forgotten");
+            self.roots.retain(|p| !forgotten.contains(p));
         }
     }
 
@@ -378,6 +423,8 @@ impl Worker {
         if r.state.is_ended() {
             return Ok(false);
         }
+        // Spawned or restored by the embedder (fork children have a parent).
+        let root = r.parent.is_none();
         // The scheduler ends the attached descendants with it.
         let mut stack = vec![pid.0];
         while let Some(p) = stack.pop() {
@@ -385,7 +432,11 @@ impl Worker {
             self.cancelled.insert(p);
         }
         tracing::debug!(pid = pid.0, "process cancelled");
+        // A command of theirs at the host is stopped at the next turn.
         self.sched.kill(pid.0);
+        if root {
+            self.ended.push_back(pid.0);
+        }
         Ok(true)
     }
 
@@ -440,6 +491,8 @@ impl Worker {
                 let _ = self.cancel(ProcessId(pid));
             }
         }
+        // No turn follows: stop their requests at the host now.
+        self.sched.cancel_at_host(&*self.host);
         self.settle();
         for (_, waiters) in self.watchers.drain() {
             for w in waiters {

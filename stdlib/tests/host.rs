@@ -247,3 +247,42 @@ fn remote_commands_share_one_cached_connection_concurrently() {
     assert_eq!(host.ssh_pool().logins(), 1);
     assert_eq!(sshd.connections(), 1, "{}", sshd.log_text());
 }
+
+#[test]
+fn cancel_stops_only_the_request_of_that_process() {
+    let host = host(HostOptions::default());
+    let (tx, rx) = mpsc::channel();
+    for (pid, cmd) in [(1, "exec sleep 30"), (2, "sleep 0.3; echo two")] {
+        let tx = tx.clone();
+        host.start(
+            pid,
+            command(cmd, settings()),
+            Box::new(move |o| {
+                let _ = tx.send((pid, o));
+            }),
+        );
+    }
+    assert_eq!(host.in_flight(), 2);
+    let started = Instant::now();
+    host.cancel(1);
+    host.cancel(99); // Nothing in flight: nothing happens.
+    let mut outcomes = Vec::new();
+    for _ in 0..2 {
+        outcomes.push(rx.recv_timeout(Duration::from_secs(20)).expect("an outcome"));
+    }
+    outcomes.sort_by_key(|(pid, _)| *pid);
+    assert!(
+        matches!(&outcomes[0], (1, EffectOutcome::Command(CommandOutcome::ConnectionFailure { message })) if message.starts_with("cancelled")),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[1], (2, EffectOutcome::Command(CommandOutcome::Completed { status: 0, stdout: Output::Text(t), .. })) if t == "two"),
+        "{outcomes:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(host.in_flight(), 0);
+}

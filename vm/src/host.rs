@@ -28,6 +28,17 @@ pub type Completion = Box<dyn FnOnce(EffectOutcome) + Send>;
 pub trait Host: Send + Sync {
     /// Starts `request` for process `pid`.
     fn start(&self, pid: u64, request: HostRequest, done: Completion);
+
+    /// Stops the request in flight for process `pid`, if there is one: the
+    /// process was ended from outside (`Engine::cancel`, a shutdown) and
+    /// will never take the outcome. A host should stop the work (kill a
+    /// local command, close an SSH channel, drop an HTTP request); it may
+    /// still call the request's completion, which the scheduler ignores.
+    /// The default does nothing: the work runs to its end and its outcome
+    /// is dropped.
+    fn cancel(&self, pid: u64) {
+        let _ = pid;
+    }
 }
 
 /// Performs one request and waits for its outcome: for drivers that run a

@@ -3,6 +3,7 @@
 //! trailing newlines removed, `__timeout__` killing the command (a
 //! connection failure).
 
+use super::cancel::Cancel;
 use super::words::split_words;
 use super::{failed, strip_newlines, Executor};
 use crate::functions::encoding;
@@ -77,23 +78,67 @@ impl LocalExecutor {
         Ok(cmd)
     }
 
-    fn wait(child: &mut Child, timeout: Option<f64>) -> Result<Option<std::process::ExitStatus>, std::io::Error> {
-        let Some(secs) = timeout else {
-            return child.wait().map(Some);
-        };
-        let deadline = Instant::now() + Duration::from_secs_f64(secs.min(1e9));
-        loop {
-            if let Some(st) = child.try_wait()? {
-                return Ok(Some(st));
+    /// Waits for `child` to end (`Ok(None)`: killed at its timeout). With a
+    /// `cancel`, the child is reaped only after `cancel` knows it ended, so
+    /// a cancellation never signals a reused pid.
+    fn wait(
+        child: &mut Child,
+        timeout: Option<f64>,
+        cancel: Option<&Cancel>,
+    ) -> Result<Option<std::process::ExitStatus>, std::io::Error> {
+        let deadline = timeout.map(|secs| Instant::now() + Duration::from_secs_f64(secs.min(1e9)));
+        let ended = loop {
+            if exited(child, deadline.is_none())? {
+                break true;
             }
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                // Not reaped yet, so the pid is still the child's.
                 let _ = child.kill();
-                let _ = child.wait();
-                return Ok(None);
+                break false;
             }
             std::thread::sleep(Duration::from_millis(5));
+        };
+        if let Some(c) = cancel {
+            c.child_ended();
+        }
+        let status = child.wait()?;
+        Ok(ended.then_some(status))
+    }
+
+    /// Runs one command to its end, its timeout, or `cancel` firing (the
+    /// process is killed; the outcome is a connection failure). See
+    /// [`Cancel`].
+    pub fn run_cancellable(&self, request: &CommandRequest, cancel: &Cancel) -> CommandOutcome {
+        self.run_with(request, Some(cancel))
+    }
+}
+
+/// Whether `child` has exited, leaving it unreaped; `block`: waits for it.
+#[cfg(unix)]
+fn exited(child: &Child, block: bool) -> Result<bool, std::io::Error> {
+    use rustix::process::{waitid, Pid, WaitId, WaitIdOptions};
+    let pid = Pid::from_child(child);
+    let mut options = WaitIdOptions::EXITED | WaitIdOptions::NOWAIT;
+    if !block {
+        options |= WaitIdOptions::NOHANG;
+    }
+    loop {
+        match waitid(WaitId::Pid(pid), options) {
+            Ok(status) => return Ok(status.is_some()),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Whether `child` has exited; `block`: waits for it. Without `waitid`,
+/// blocking reaps it (a cancellation then cannot kill it, see [`Cancel`]).
+#[cfg(not(unix))]
+fn exited(child: &mut Child, block: bool) -> Result<bool, std::io::Error> {
+    if block {
+        return child.wait().map(|_| true);
+    }
+    child.try_wait().map(|s| s.is_some())
 }
 
 fn exit_code(st: std::process::ExitStatus) -> i64 {
@@ -112,6 +157,12 @@ fn exit_code(st: std::process::ExitStatus) -> i64 {
 
 impl Executor for LocalExecutor {
     fn run(&mut self, request: &CommandRequest) -> CommandOutcome {
+        self.run_with(request, None)
+    }
+}
+
+impl LocalExecutor {
+    fn run_with(&self, request: &CommandRequest, cancel: Option<&Cancel>) -> CommandOutcome {
         let s = &request.settings;
         let codec = match encoding::lookup(s.encoding.as_deref().unwrap_or("utf-8")) {
             Ok(c) => c,
@@ -151,6 +202,11 @@ impl Executor for LocalExecutor {
                 }
             }
         };
+        if let Some(c) = cancel {
+            if !c.child_started(child.id()) {
+                let _ = child.kill();
+            }
+        }
         let stdin = child.stdin.take();
         let writer = std::thread::spawn(move || {
             if let Some(mut w) = stdin {
@@ -174,11 +230,16 @@ impl Executor for LocalExecutor {
             }
             buf
         });
-        let status = Self::wait(&mut child, s.timeout);
+        let status = Self::wait(&mut child, s.timeout, cancel);
         let _ = writer.join();
         let stdout = out_reader.join().unwrap_or_default();
         let stderr = err_reader.join().unwrap_or_default();
         let status = match status {
+            Ok(Some(_)) if cancel.is_some_and(Cancel::is_cancelled) => {
+                return CommandOutcome::ConnectionFailure {
+                    message: "cancelled: the process was ended from outside".to_string(),
+                }
+            }
             Ok(Some(st)) => exit_code(st),
             Ok(None) => {
                 return CommandOutcome::ConnectionFailure {
@@ -247,6 +308,36 @@ mod tests {
         };
         let out = LocalExecutor.run(&request("sleep 5", settings));
         assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
+    }
+
+    #[test]
+    fn a_cancellation_kills_the_command() {
+        let cancel = Cancel::new();
+        let c = cancel.clone();
+        let started = Instant::now();
+        let runner = std::thread::spawn(move || {
+            LocalExecutor.run_cancellable(&request("exec sleep 30", CommandSettings::default()), &c)
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        cancel.cancel();
+        let out = runner.join().unwrap();
+        assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the command was not killed"
+        );
+    }
+
+    #[test]
+    fn a_command_cancelled_before_it_starts_does_not_run() {
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran");
+        let cmd = format!("sleep 1; touch {}", marker.display());
+        let out = LocalExecutor.run_cancellable(&request(&cmd, CommandSettings::default()), &cancel);
+        assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
+        assert!(!marker.exists());
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! ([`DefaultHost`](crate::host::DefaultHost), async) or to an [`Executor`]
 //! (blocking, one command at a time).
 
+pub mod cancel;
 mod local;
 pub mod ssh;
 mod words;
 
+pub use cancel::Cancel;
 pub use local::LocalExecutor;
 pub use words::{split_words, WordsError};
 

@@ -10,6 +10,30 @@ use jobflow_vm::bytecode::JobBuiltin;
 use jobflow_vm::effect::{HostCall, HostOutcome};
 use std::time::Duration;
 
+/// The tracing target of the details of host jobs, beside the scheduler's
+/// start and end events (`jobflow run -v`).
+const TARGET: &str = "jobflow::job";
+
+/// A URL for a progress line: no user information and no query (either
+/// may hold a secret).
+fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let had_query = u.query().is_some();
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            if had_query {
+                format!("{u}?…")
+            } else {
+                u.to_string()
+            }
+        }
+        Err(_) => "(not a URL)".to_string(),
+    }
+}
+
 fn failed(detail: impl ToString) -> HostOutcome {
     HostOutcome::Failed {
         detail: detail.to_string(),
@@ -62,6 +86,7 @@ async fn perform_decoded(shared: &Shared, call: &HostCall) -> Result<HostOutcome
         JobBuiltin::Put | JobBuiltin::Get => {
             let request: TransferRequest = decode("transfer request", &call.payload)?;
             let put = call.job == JobBuiltin::Put;
+            tracing::info!(target: TARGET, job = call.job.name(), source = %request.source, dest = %request.dest, "file transfer");
             if !remote {
                 let dir = call.settings.dir.clone();
                 let result = tokio::task::spawn_blocking(move || {
@@ -91,6 +116,7 @@ async fn perform_decoded(shared: &Shared, call: &HostCall) -> Result<HostOutcome
         }
         JobBuiltin::Reboot => {
             let request: RebootRequest = decode("reboot request", &call.payload)?;
+            tracing::info!(target: TARGET, wait = request.wait, "reboot");
             let settings = match ssh_settings(call) {
                 Ok(s) => s,
                 Err(outcome) => return Ok(outcome),
@@ -107,6 +133,7 @@ async fn perform_decoded(shared: &Shared, call: &HostCall) -> Result<HostOutcome
         }
         JobBuiltin::Urlopen => {
             let request: UrlRequest = decode("urlopen request", &call.payload)?;
+            tracing::info!(target: TARGET, method = ?request.method, url = %shown_url(&request.url), "urlopen");
             match urlopen(&request).await {
                 Ok(response) => done("urlopen response", &response),
                 Err(e) => failed(e),
@@ -119,10 +146,20 @@ async fn perform_decoded(shared: &Shared, call: &HostCall) -> Result<HostOutcome
                 Err(e) => return Ok(failed(e)),
             };
             match pending.resolve(config) {
-                Ok(request) => match mailto(&request).await {
-                    Ok(outcome) => done("mailto outcome", &outcome),
-                    Err(e) => failed(e),
-                },
+                Ok(request) => {
+                    tracing::info!(
+                        target: TARGET,
+                        to = ?request.to,
+                        cc = ?request.cc,
+                        bcc = request.bcc.len(),
+                        server = %format_args!("{}:{}", request.server.hostname, request.server.port),
+                        "mailto"
+                    );
+                    match mailto(&request).await {
+                        Ok(outcome) => done("mailto outcome", &outcome),
+                        Err(e) => failed(e),
+                    }
+                }
                 Err(e) => failed(e),
             }
         }

@@ -1,7 +1,7 @@
 //! Command jobs: local ones on the blocking pool, remote ones over SSH.
 
 use super::Shared;
-use crate::exec::{Executor, LocalExecutor};
+use crate::exec::{Cancel, LocalExecutor};
 use jobflow_vm::effect::{CommandOutcome, CommandRequest};
 
 /// The message for a `__conntype__` other than `ssh` (`stdlib.md` 5.5).
@@ -13,8 +13,9 @@ pub(crate) fn unsupported_conntype(settings: &jobflow_vm::effect::CommandSetting
         .map(|c| format!("unsupported conntype: {c}"))
 }
 
-/// Runs one command job to its end.
-pub(crate) async fn run(shared: &Shared, request: CommandRequest) -> CommandOutcome {
+/// Runs one command job to its end, or until `cancel` fires (a local
+/// command is killed; a remote one sees it through its task's scope).
+pub(crate) async fn run(shared: &Shared, request: CommandRequest, cancel: &Cancel) -> CommandOutcome {
     if let Some(message) = unsupported_conntype(&request.settings) {
         return CommandOutcome::ConnectionFailure { message };
     }
@@ -23,7 +24,8 @@ pub(crate) async fn run(shared: &Shared, request: CommandRequest) -> CommandOutc
     }
     // LocalExecutor blocks (pipes, waiting, the timeout's kill); keep it off
     // the runtime's workers.
-    match tokio::task::spawn_blocking(move || LocalExecutor.run(&request)).await {
+    let cancel = cancel.clone();
+    match tokio::task::spawn_blocking(move || LocalExecutor.run_cancellable(&request, &cancel)).await {
         Ok(outcome) => outcome,
         Err(e) => CommandOutcome::ConnectionFailure {
             message: format!("the local command could not be run: {e}"),

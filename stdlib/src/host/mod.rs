@@ -14,22 +14,38 @@
 //!
 //! [`Host::start`] returns at once; the outcome is handed to the completion
 //! from a runtime thread, so many processes may use one host concurrently.
+//!
+//! [`Host::cancel`] stops the request in flight of a process ended from
+//! outside ([`Cancel`]): a local command is killed, an SSH command signalled
+//! and its channel closed, anything else (`urlopen`, `mailto`, an SFTP
+//! transfer) dropped. Dropping the host cancels every request in flight.
 
 mod calls;
 mod command;
 mod local_files;
 
 use crate::exec::ssh::{ClientOptions, SshPool};
+use crate::exec::Cancel;
 use crate::net::{MailConfig, NetError};
-use jobflow_vm::effect::EffectOutcome;
+use jobflow_vm::bytecode::JobBuiltin;
+use jobflow_vm::effect::{CommandOutcome, EffectOutcome, HostOutcome};
 use jobflow_vm::host::{Completion, Host, HostRequest};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 use tracing::Instrument;
 
 /// How long dropping a host waits for cached SSH connections to say goodbye.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// How long a cancelled command or remote job may take to stop its work
+/// (kill the command, close the channel) before its task is dropped.
+const CANCEL_GRACE: Duration = Duration::from_secs(2);
+
+/// The message of a cancelled request's outcome (which nobody takes).
+const CANCELLED: &str = "cancelled: the process was ended from outside";
 
 /// What a [`DefaultHost`] is set up with.
 #[derive(Clone, Debug, Default)]
@@ -81,6 +97,57 @@ pub struct DefaultHost {
     runtime: Option<tokio::runtime::Runtime>,
     handle: tokio::runtime::Handle,
     shared: Arc<Shared>,
+    /// The requests in flight, by pid.
+    in_flight: Arc<InFlight>,
+}
+
+/// The requests in flight: for each pid, a ticket (so a late ending of an
+/// old request does not unregister a newer one) and its cancellation.
+#[derive(Default)]
+struct InFlight {
+    requests: Mutex<HashMap<u64, (u64, Cancel)>>,
+    next_ticket: AtomicU64,
+}
+
+impl InFlight {
+    fn add(&self, pid: u64, cancel: Cancel) -> u64 {
+        let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
+        let mut map = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        map.insert(pid, (ticket, cancel));
+        ticket
+    }
+
+    fn remove(&self, pid: u64, ticket: u64) {
+        let mut map = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        if map.get(&pid).is_some_and(|(t, _)| *t == ticket) {
+            map.remove(&pid);
+        }
+    }
+
+    fn cancel(&self, pid: u64) -> bool {
+        let entry = self
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&pid);
+        match entry {
+            Some((_, c)) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn cancel_all(&self) {
+        let all: Vec<Cancel> = {
+            let mut map = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+            map.drain().map(|(_, (_, c))| c).collect()
+        };
+        for c in all {
+            c.cancel();
+        }
+    }
 }
 
 impl std::fmt::Debug for DefaultHost {
@@ -113,6 +180,7 @@ impl DefaultHost {
                 flow_root: options.flow_root,
                 mail: OnceLock::new(),
             }),
+            in_flight: Arc::new(InFlight::default()),
         })
     }
 
@@ -120,25 +188,77 @@ impl DefaultHost {
     pub fn ssh_pool(&self) -> &SshPool {
         &self.shared.pool
     }
+
+    /// How many requests are in flight (started, not ended nor cancelled).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+/// How long a cancelled request may go on to stop its work: commands and
+/// remote jobs stop their process or channel themselves; `urlopen` and
+/// `mailto` are simply dropped.
+fn cancel_grace(request: &HostRequest) -> Duration {
+    match request {
+        HostRequest::Command(_) => CANCEL_GRACE,
+        HostRequest::Call(c) if matches!(c.job, JobBuiltin::Put | JobBuiltin::Get | JobBuiltin::Reboot) => CANCEL_GRACE,
+        HostRequest::Call(_) => Duration::ZERO,
+    }
 }
 
 impl Host for DefaultHost {
     fn start(&self, pid: u64, request: HostRequest, done: Completion) {
         let shared = self.shared.clone();
         let span = match &request {
-            HostRequest::Command(r) => tracing::debug_span!("command", pid, host = r.settings.host.as_deref()),
-            HostRequest::Call(c) => tracing::debug_span!("host_job", pid, job = c.job.name()),
+            HostRequest::Command(r) => {
+                tracing::info_span!(target: "jobflow::job", "command", pid, host = r.settings.host.as_deref())
+            }
+            HostRequest::Call(c) => tracing::info_span!(target: "jobflow::job", "host_job", pid, job = c.job.name()),
         };
+        let cancel = Cancel::new();
+        let ticket = self.in_flight.add(pid, cancel.clone());
+        let in_flight = self.in_flight.clone();
+        let grace = cancel_grace(&request);
+        let is_command = matches!(request, HostRequest::Command(_));
         self.handle.spawn(
             async move {
-                let outcome = match request {
-                    HostRequest::Command(r) => EffectOutcome::Command(command::run(&shared, *r).await),
-                    HostRequest::Call(c) => EffectOutcome::Host(calls::perform(&shared, *c).await),
+                let work = cancel.scope(async {
+                    match request {
+                        HostRequest::Command(r) => EffectOutcome::Command(command::run(&shared, *r, &cancel).await),
+                        HostRequest::Call(c) => EffectOutcome::Host(calls::perform(&shared, *c).await),
+                    }
+                });
+                let stopped = async {
+                    cancel.cancelled().await;
+                    tokio::time::sleep(grace).await;
                 };
+                let outcome = tokio::select! {
+                    outcome = work => outcome,
+                    () = stopped => {
+                        tracing::debug!("a cancelled request did not stop in time; dropped");
+                        let message = CANCELLED.to_string();
+                        if is_command {
+                            EffectOutcome::Command(CommandOutcome::ConnectionFailure { message })
+                        } else {
+                            EffectOutcome::Host(HostOutcome::ConnectionFailure { message })
+                        }
+                    }
+                };
+                in_flight.remove(pid, ticket);
                 done(outcome);
             }
             .instrument(span),
         );
+    }
+
+    fn cancel(&self, pid: u64) {
+        if self.in_flight.cancel(pid) {
+            tracing::debug!(pid, "request cancelled");
+        }
     }
 }
 
@@ -147,6 +267,8 @@ impl Drop for DefaultHost {
         let Some(runtime) = self.runtime.take() else {
             return;
         };
+        // Nobody will take these outcomes: stop the work (kill local commands).
+        self.in_flight.cancel_all();
         if tokio::runtime::Handle::try_current().is_ok() {
             // Blocking is not allowed inside another runtime: the
             // connections just close with this one.

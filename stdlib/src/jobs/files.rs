@@ -35,7 +35,7 @@ fn base_name(name: &str) -> Option<&str> {
 
 /// `download(from_file, to_path)`: writes the File; `$RESULT` is the path.
 pub(super) fn download(
-    _cx: &mut dyn NativeContext,
+    cx: &mut dyn NativeContext,
     args: CallArgs<'_>,
     _settings: &CommandSettings,
 ) -> Result<Prepared, NativeError> {
@@ -67,6 +67,7 @@ pub(super) fn download(
     } else {
         to_path
     };
+    tracing::info!(target: "jobflow::job", pid = cx.current_pid(), file = %name, to = %target, bytes = data.len(), "download");
     std::fs::write(&target, &data).map_err(|e| NativeError::new(format!("{target}: {e}")))?;
     Ok(Prepared::Done(Value::str(target)))
 }
@@ -100,6 +101,13 @@ pub(super) fn upload(
         .ok_or_else(|| NativeError::new(format!("{from_path}: not a file name")))?
         .to_owned();
     let data = std::fs::read(&from_path).map_err(|e| NativeError::new(format!("{from_path}: {e}")))?;
+    tracing::info!(
+        target: "jobflow::job",
+        pid = cx.current_pid(),
+        from = %from_path,
+        to = %format_args!("{}.{field}", object.abspath),
+        "upload"
+    );
     let tree = cx
         .objects()
         .ok_or_else(|| NativeError::new("no object tree to upload to"))?;

@@ -10,6 +10,7 @@ use crate::bytecode::{ArgSpecId, ConstId, ImportId, SiteId};
 use crate::context::{ObjectKind, RunContext};
 use crate::native::{CallArgs, NativeContext, NativeError, ObjectTree};
 use crate::process::{LinkedModule, Process, MAX_CALL_DEPTH};
+use crate::sched::trace::FLOW_TARGET;
 use crate::value::{Function, ObjectRef, Value};
 use cranelift_entity::EntityRef;
 use std::rc::Rc;
@@ -653,6 +654,10 @@ impl Process {
     /// variables it inherits.
     #[inline]
     fn push_flow_frame(&mut self, module: u32, func: crate::bytecode::FuncId, base: usize, ctl: CtlSet) {
+        if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
+            let flow = self.modules.get(module as usize).map_or("", |m| m.abspath.as_str());
+            tracing::info!(target: FLOW_TARGET, pid = self.pid, flow, depth = self.frames.len() + 1, "flow called");
+        }
         self.frames.push(Frame {
             module,
             func,

@@ -5,6 +5,7 @@ use super::frame::JobEnd;
 use super::run::Flow;
 use super::{Abnormal, Exit};
 use crate::process::{EndKind, Outcome, Process, RuntimeError};
+use crate::sched::trace::FLOW_TARGET;
 use crate::value::Value;
 
 impl Process {
@@ -18,6 +19,9 @@ impl Process {
         self.stack.truncate(f.stack_base as usize);
         self.handlers.truncate(f.handler_base as usize);
         self.ctl_override = None;
+        if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
+            self.trace_flow_return(f.module, f.func, status);
+        }
         match self.frames.last_mut() {
             Some(caller) => {
                 caller.status = status;
@@ -32,6 +36,19 @@ impl Process {
                 result,
                 error,
             })),
+        }
+    }
+
+    /// Reports the end of a sub-flow (not of a function, nor of the
+    /// process's own flow) for `jobflow run -v`.
+    #[cold]
+    fn trace_flow_return(&self, module: u32, func: crate::bytecode::FuncId, status: i64) {
+        let Some(lm) = self.modules.get(module as usize) else {
+            return;
+        };
+        if func == lm.module.entry && !self.frames.is_empty() {
+            let flow = lm.abspath.as_str();
+            tracing::info!(target: FLOW_TARGET, pid = self.pid, flow, status, "flow returned");
         }
     }
 

@@ -49,6 +49,7 @@ impl Scheduler {
     /// returns for good: an embedder may still add, resume or kill
     /// processes.
     pub fn turn(&mut self, services: &mut Services<'_>, max_block: Option<Duration>) {
+        self.cancel_at_host(services.host);
         self.pump(None);
         if let Some(pid) = self.ready.pop_front() {
             self.run_slice(pid, services);

@@ -37,6 +37,7 @@ pub mod record;
 #[cfg(unix)]
 pub mod sigcont;
 pub mod timers;
+pub mod trace;
 pub mod wait;
 pub mod world;
 
@@ -129,6 +130,11 @@ pub struct Scheduler {
     timers: Timers,
     suspended: HashSet<u64>,
     in_flight: usize,
+    /// The processes with a request at the host, and since when.
+    at_host: HashMap<u64, trace::AtHost>,
+    /// Processes ended from outside while a request of theirs was at the
+    /// host: the host is told to stop it at the next turn.
+    host_cancels: Vec<u64>,
     tx: mpsc::Sender<Wake>,
     rx: mpsc::Receiver<Wake>,
     budget: u64,
@@ -167,6 +173,8 @@ impl Scheduler {
             timers: Timers::default(),
             suspended: HashSet::new(),
             in_flight: 0,
+            at_host: HashMap::new(),
+            host_cancels: Vec::new(),
             tx,
             rx,
             budget: config.budget.max(1),
@@ -241,6 +249,12 @@ impl Scheduler {
             }
             self.timers.cancel(p);
             self.suspended.remove(&p);
+            if let Some(at) = self.at_host.remove(&p) {
+                // Its outcome, should one come, is dropped.
+                self.in_flight = self.in_flight.saturating_sub(1);
+                self.host_cancels.push(p);
+                trace::job_cancelled(p, at);
+            }
             let message = "ended from outside".to_string();
             let ending = Ending {
                 failed: true,
@@ -266,6 +280,7 @@ impl Scheduler {
     /// is ready, without waiting for timers or the host: for embedders that
     /// drive the scheduler from their own loop, and for measurements.
     pub fn run_ready(&mut self, services: &mut Services<'_>) {
+        self.cancel_at_host(services.host);
         loop {
             self.pump(None);
             match self.ready.pop_front() {
@@ -278,6 +293,7 @@ impl Scheduler {
     /// Runs until every process has ended.
     pub fn run(&mut self, services: &mut Services<'_>) {
         loop {
+            self.cancel_at_host(services.host);
             self.pump(None);
             if let Some(pid) = self.ready.pop_front() {
                 self.run_slice(pid, services);
@@ -339,6 +355,11 @@ impl Scheduler {
     fn on_wake(&mut self, w: Wake) {
         match w {
             Wake::Completion(pid, outcome) => {
+                // A process ended from outside is no longer at the host.
+                let Some(at) = self.at_host.remove(&pid) else {
+                    return;
+                };
+                trace::job_ended(pid, at, &outcome);
                 self.in_flight = self.in_flight.saturating_sub(1);
                 if let Some(p) = self.procs.get_mut(&pid) {
                     p.resume(outcome);
@@ -387,6 +408,7 @@ impl Scheduler {
         };
         for child in self.world.take_spawned() {
             let cpid = child.pid();
+            tracing::debug!(target: trace::TARGET, pid = cpid, parent = pid, "process started");
             self.mark_changed(cpid);
             self.procs.insert(cpid, Box::new(child));
             self.ready.push_back(cpid);
@@ -421,14 +443,19 @@ impl Scheduler {
         match effect {
             Effect::RunCommand(request) => self.start_host(pid, HostRequest::Command(request), host),
             Effect::Host(call) => self.start_host(pid, HostRequest::Call(call), host),
-            Effect::Sleep { until_nanos } => self.timers.set(pid, until_nanos, TimerKind::Sleep),
+            Effect::Sleep { until_nanos } => {
+                trace::sleeping(pid, until_nanos);
+                self.timers.set(pid, until_nanos, TimerKind::Sleep);
+            }
             Effect::Suspend => {
+                tracing::info!(target: trace::TARGET, pid, "suspended until resumed");
                 self.suspended.insert(pid);
                 if let Some(r) = self.world.record_mut(pid) {
                     r.suspended = true;
                 }
             }
             Effect::Wait => {
+                tracing::debug!(target: trace::TARGET, pid, "waiting for an event or children");
                 if let Some(deadline) = self.world.deadline(pid) {
                     self.timers.set(pid, deadline, TimerKind::Event);
                 }
@@ -438,6 +465,7 @@ impl Scheduler {
 
     fn start_host(&mut self, pid: u64, request: HostRequest, host: &dyn Host) {
         self.in_flight += 1;
+        self.at_host.insert(pid, trace::job_started(pid, &request));
         let tx = self.tx.clone();
         host.start(
             pid,
@@ -447,6 +475,15 @@ impl Scheduler {
                 let _ = tx.send(Wake::Completion(pid, outcome));
             }),
         );
+    }
+
+    /// Tells the host to stop the requests of processes ended from outside
+    /// ([`kill`](Self::kill)). Every turn does it first; an embedder that
+    /// kills processes and runs no further turn (a shutdown) calls it.
+    pub fn cancel_at_host(&mut self, host: &dyn Host) {
+        for pid in std::mem::take(&mut self.host_cancels) {
+            host.cancel(pid);
+        }
     }
 
     /// Records the end of `pid` and wakes who waited for it.
@@ -460,6 +497,7 @@ impl Scheduler {
             finished_nanos: now_nanos(),
         };
         let root = self.world.record(pid).is_none_or(|r| r.parent.is_none());
+        tracing::debug!(target: trace::TARGET, pid, status = outcome.status, aborted, "process ended");
         self.world.process_ended(pid, ending, aborted);
         if root {
             self.outcomes.insert(pid, outcome);

@@ -138,6 +138,36 @@ impl World {
         self.records.get(&pid)
     }
 
+    /// Forgets the ended process `pid` and its descendants, for embedders
+    /// that keep the records of ended processes for a while only. Every one
+    /// of them must have ended; otherwise nothing is forgotten. Returns the
+    /// pids forgotten (empty when `pid` is unknown or something still runs).
+    pub fn forget(&mut self, pid: u64) -> Vec<u64> {
+        let mut tree = Vec::new();
+        let mut stack = vec![pid];
+        while let Some(p) = stack.pop() {
+            let Some(r) = self.records.get(&p) else {
+                continue;
+            };
+            if !r.state.is_ended() {
+                return Vec::new();
+            }
+            stack.extend(r.children.iter().copied());
+            tree.push(p);
+        }
+        if let Some(parent) = self.records.get(&pid).and_then(|r| r.parent) {
+            if let Some(r) = self.records.get_mut(&parent) {
+                r.children.retain(|c| *c != pid);
+            }
+        }
+        for p in &tree {
+            self.records.remove(p);
+            self.deliveries.remove(p);
+            self.proc_waiters.remove(p);
+        }
+        tree
+    }
+
     /// The record of `pid`, to change.
     pub fn record_mut(&mut self, pid: u64) -> Option<&mut Record> {
         self.records.get_mut(&pid)
@@ -658,6 +688,24 @@ mod tests {
         w.process_ended(3, ending(false), false);
         assert_eq!(w.take_woken(), vec![1]);
         assert!(matches!(w.take_delivery(1), Some(Delivery::Joined { failed: 1 })));
+    }
+
+    #[test]
+    fn forgetting_takes_a_whole_ended_tree_or_nothing() {
+        let mut w = World::new(10);
+        w.register(1, None, "/f");
+        w.register(2, Some(1), "/f");
+        w.register(3, Some(2), "/f");
+        w.process_ended(1, ending(false), false);
+        w.process_ended(2, ending(false), false);
+        assert!(w.forget(1).is_empty(), "process 3 still runs");
+        assert!(w.record(1).is_some());
+        w.process_ended(3, ending(false), false);
+        let mut gone = w.forget(1);
+        gone.sort_unstable();
+        assert_eq!(gone, vec![1, 2, 3]);
+        assert!(w.record(1).is_none() && w.record(3).is_none());
+        assert!(w.forget(1).is_empty());
     }
 
     #[test]

@@ -46,8 +46,8 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Where to log in: host, port and user. This is also the key of the
-/// connection cache.
+/// Where to log in: host, port and user. With the jump chain and a digest
+/// of the credentials, this is the key of the connection cache.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     /// Host name or address, as written.

@@ -124,6 +124,11 @@ pub enum ConnectError {
         /// The limit.
         secs: f64,
     },
+    /// The process that asked for the job was ended from outside: the
+    /// command was signalled and its channel closed
+    /// ([`Cancel`](crate::exec::Cancel)).
+    #[error("cancelled: the process was ended from outside")]
+    Cancelled,
 }
 
 /// Control variables that cannot make SSH settings (`stdlib.md` 5.5); the

@@ -29,6 +29,8 @@ pub(crate) enum RunError {
     Broken(String),
     /// `__timeout__` expired (the command was killed).
     Timeout,
+    /// The job was cancelled (the command was killed).
+    Cancelled,
 }
 
 /// Quotes a word for a POSIX shell (unquoted when it is plainly safe).
@@ -197,19 +199,24 @@ async fn run_on(lease: &Lease, settings: &SshSettings, line: &str, stdin: &[u8])
         let ((), result) = tokio::join!(write, read);
         result
     };
-    match settings.timeout {
-        None => both.await,
-        Some(limit) => match tokio::time::timeout(limit, both).await {
-            Ok(r) => r,
-            Err(_) => {
-                // Kill the command (OpenSSH 7.9+ honours the signal), then
-                // close the channel (which hangs up a pty's session).
-                let _ = writer.signal(Sig::KILL).await;
-                let _ = writer.close().await;
-                Err(RunError::Timeout)
-            }
+    let limited = async {
+        match settings.timeout {
+            None => Ok(both.await),
+            Some(limit) => tokio::time::timeout(limit, both).await.map_err(|_| RunError::Timeout),
+        }
+    };
+    let stopped = tokio::select! {
+        r = limited => match r {
+            Ok(result) => return result,
+            Err(e) => e,
         },
-    }
+        () = crate::exec::cancel::cancelled() => RunError::Cancelled,
+    };
+    // Kill the command (OpenSSH 7.9+ honours the signal), then close the
+    // channel (which hangs up a pty's session).
+    let _ = writer.signal(Sig::KILL).await;
+    let _ = writer.close().await;
+    Err(stopped)
 }
 
 /// Runs `line` with `stdin` on the connection for `settings`, replacing a
@@ -223,7 +230,14 @@ pub(crate) async fn run_line(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let lease = pool.acquire(settings).await?;
+        let lease = tokio::select! {
+            lease = pool.acquire(settings) => lease?,
+            () = crate::exec::cancel::cancelled() => return Err(ConnectError::Cancelled),
+        };
+        if crate::exec::cancel::is_cancelled() {
+            pool.release(lease).await;
+            return Err(ConnectError::Cancelled);
+        }
         let result = run_on(&lease, settings, line, stdin).await;
         match result {
             Ok(out) => {
@@ -255,6 +269,10 @@ pub(crate) async fn run_line(
                 return Err(ConnectError::CommandTimeout {
                     secs: settings.timeout.map(|t| t.as_secs_f64()).unwrap_or(0.0),
                 });
+            }
+            Err(RunError::Cancelled) => {
+                pool.release(lease).await;
+                return Err(ConnectError::Cancelled);
             }
         }
     }

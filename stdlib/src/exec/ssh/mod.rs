@@ -5,9 +5,11 @@
 //! - [`SshSettings`] turns a job's control variables into connection and
 //!   command settings (defaults, `__proxy__` jump chain). Secrets are
 //!   [`Secret`]s: never in logs, errors or `Debug`.
-//! - [`SshPool`] caches one logged-in connection per jump chain, host, port
-//!   and user; every command is a channel on it, from any tokio task. A dead
-//!   cached connection is replaced transparently.
+//! - [`SshPool`] caches one logged-in connection per jump chain, host, port,
+//!   user and credentials (a digest of them: a job with other credentials
+//!   never uses a connection they did not open); every command is a channel
+//!   on it, from any tokio task. A dead cached connection is replaced
+//!   transparently.
 //! - Host keys are checked against `~/.ssh/known_hosts` (or
 //!   [`ClientOptions::known_hosts`]) like OpenSSH's
 //!   `StrictHostKeyChecking=accept-new`: an unknown host's key is recorded, a
@@ -23,6 +25,7 @@ mod error;
 mod exec;
 pub mod known_hosts;
 mod pool;
+mod pool_key;
 mod reboot;
 mod sftp;
 

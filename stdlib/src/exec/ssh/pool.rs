@@ -1,16 +1,15 @@
 //! The connection cache: one logged-in connection per jump chain, host,
-//! port and user, shared by every command and every process (each command
-//! is its own channel on it). A connection found dead is replaced.
+//! port, user and credentials ([`PoolKey`]), shared by every command and
+//! every process (each command is its own channel on it). A connection
+//! found dead is replaced.
 
 use super::client::{self, ClientOptions, Connection};
-use super::config::{Endpoint, SshSettings};
+use super::config::SshSettings;
 use super::error::ConnectError;
+use super::pool_key::PoolKey;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-
-/// The cache key: the jump chain and the target.
-type PoolKey = (Vec<Endpoint>, Endpoint);
 
 /// One cache slot; its async lock makes concurrent first uses share one
 /// login instead of racing.
@@ -90,7 +89,7 @@ impl SshPool {
                 fresh: true,
             });
         }
-        let slot = self.slot((settings.jumps.clone(), settings.target.clone()));
+        let slot = self.slot(PoolKey::of(settings));
         let mut guard = slot.lock().await;
         if let Some(conn) = guard.as_ref() {
             if !conn.is_closed() {
@@ -120,7 +119,7 @@ impl SshPool {
 
     /// Drops `conn` from the cache (it broke), if it is still the cached one.
     pub(crate) async fn invalidate(&self, settings: &SshSettings, conn: &Arc<Connection>) {
-        let slot = self.slot((settings.jumps.clone(), settings.target.clone()));
+        let slot = self.slot(PoolKey::of(settings));
         let mut guard = slot.lock().await;
         if guard.as_ref().is_some_and(|c| Arc::ptr_eq(c, conn)) {
             *guard = None;
@@ -129,7 +128,7 @@ impl SshPool {
 
     /// Forgets the cached connection for `settings` and disconnects it.
     pub async fn forget(&self, settings: &SshSettings) {
-        let slot = self.slot((settings.jumps.clone(), settings.target.clone()));
+        let slot = self.slot(PoolKey::of(settings));
         let old = slot.lock().await.take();
         if let Some(conn) = old {
             conn.disconnect().await;
