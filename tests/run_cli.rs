@@ -453,11 +453,64 @@ fn stdout_lines(child: &mut std::process::Child) -> mpsc::Receiver<String> {
 /// Sends SIGCONT to the process `pid` with the system's `kill`.
 #[cfg(unix)]
 fn sigcont(pid: u32) {
+    signal("CONT", pid);
+}
+
+/// Sends signal `name` (`INT`, `CONT`…) to the process `pid` with the
+/// system's `kill`.
+#[cfg(unix)]
+fn signal(name: &str, pid: u32) {
     let status = Command::new("kill")
-        .args(["-CONT", &pid.to_string()])
+        .args([format!("-{name}"), pid.to_string()])
         .status()
         .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
-    assert!(status.success(), "kill -CONT failed");
+    assert!(status.success(), "kill -{name} failed");
+}
+
+/// Ctrl-C (SIGINT) ends the run with 130 and takes the command in flight
+/// with it, children included: commands run in their own process group,
+/// which the terminal's signal does not reach by itself.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigint_kills_the_command_in_flight_and_exits_130() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "hang.jf",
+        "['sleep 60 & echo $! > child.pid; echo started; wait']\n",
+    );
+    let mut child = Command::new(runner::jobflow_binary())
+        .args(["run", "hang.jf"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start jobflow: {e}"));
+    let pidfile = dir.path().join("child.pid");
+    let grandchild = (0..200)
+        .find_map(|_| {
+            let pid = fs::read_to_string(&pidfile).ok().filter(|p| p.ends_with('\n'));
+            if pid.is_none() {
+                thread::sleep(Duration::from_millis(50));
+            }
+            pid
+        })
+        .map(|p| p.trim().to_string());
+    signal("INT", child.id());
+    let status = child.wait().ok().and_then(|s| s.code());
+    let grandchild = grandchild.unwrap_or_else(|| panic!("the command never started"));
+    // Reaped by init once its parent shell is gone; a zombie counts as ended.
+    let alive = (0..100).all(|_| {
+        let stat = fs::read_to_string(format!("/proc/{grandchild}/stat"));
+        let alive = stat.is_ok_and(|s| !s.contains(") Z "));
+        if alive {
+            thread::sleep(Duration::from_millis(50));
+        }
+        alive
+    });
+    assert_eq!(status, Some(130));
+    assert!(!alive, "the command's child {grandchild} outlived the interrupted run");
 }
 
 #[cfg(unix)]

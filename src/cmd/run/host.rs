@@ -33,5 +33,38 @@ pub fn make_in(args: &HostArgs, root: Option<&Path>) -> Result<Arc<dyn Host>, Ho
         flow_root: root.map(Path::to_path_buf),
         worker_threads: 2,
     };
-    Ok(Arc::new(DefaultHost::new(options)?))
+    let host = Arc::new(DefaultHost::new(options)?);
+    stop_commands_on_termination(&host);
+    Ok(host)
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, kills the commands in flight (each runs
+/// in its own process group, so the terminal's Ctrl-C does not reach them)
+/// and exits with 128 + the signal, as the default action would. A durable
+/// run loses nothing: the command was written down as in flight before it
+/// started, and `jobflow resume` runs it again.
+fn stop_commands_on_termination(host: &Arc<DefaultHost>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for termination signals; commands may outlive a killed run");
+            return;
+        }
+    };
+    let host = Arc::downgrade(host);
+    let spawned = std::thread::Builder::new()
+        .name("jobflow-terminate".to_string())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                tracing::info!(signal, "terminated: killing the commands in flight");
+                if let Some(host) = host.upgrade() {
+                    host.cancel_all();
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot listen for termination signals; commands may outlive a killed run");
+    }
 }

@@ -53,7 +53,7 @@ impl Cancel {
         let child = self.child.lock().unwrap_or_else(PoisonError::into_inner);
         self.token.cancel();
         if let Child::Running(pid) = *child {
-            kill(pid);
+            kill_tree(pid);
         }
     }
 
@@ -105,18 +105,23 @@ pub(crate) fn is_cancelled() -> bool {
     CURRENT.try_with(Cancel::is_cancelled).unwrap_or(false)
 }
 
+/// Kills (`SIGKILL`) the local command `pid` and every process of the
+/// process group it leads (local commands start one, see
+/// `LocalExecutor`). The caller makes sure `pid` is not reaped yet.
 #[cfg(unix)]
-fn kill(pid: u32) {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+pub(crate) fn kill_tree(pid: u32) {
+    use rustix::process::{kill_process, kill_process_group, Pid, Signal};
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
         return;
     };
-    if let Err(e) = rustix::process::kill_process(pid, rustix::process::Signal::KILL) {
-        tracing::debug!(pid = pid.as_raw_nonzero().get(), error = %e, "cannot kill a cancelled command");
+    if let Err(e) = kill_process_group(pid, Signal::KILL).or_else(|_| kill_process(pid, Signal::KILL)) {
+        tracing::debug!(pid = pid.as_raw_nonzero().get(), error = %e, "cannot kill a command");
     }
 }
 
+/// Killing local commands is not supported off unix.
 #[cfg(not(unix))]
-fn kill(_pid: u32) {
+pub(crate) fn kill_tree(_pid: u32) {
     tracing::debug!("killing a cancelled local command is not supported on this system");
 }
 

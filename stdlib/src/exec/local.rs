@@ -75,6 +75,11 @@ impl LocalExecutor {
             cmd.current_dir(dir);
         }
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        // Its own process group, so that a timeout or a cancellation ends
+        // what the command started too (`sh -c 'a; sleep 60'`), not only the
+        // shell: a surviving child would hold the output pipes open.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         Ok(cmd)
     }
 
@@ -92,7 +97,9 @@ impl LocalExecutor {
                 break true;
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                // Not reaped yet, so the pid is still the child's.
+                // Not reaped yet, so the pid (and the group it leads) is
+                // still the child's.
+                super::cancel::kill_tree(child.id());
                 let _ = child.kill();
                 break false;
             }
@@ -308,6 +315,35 @@ mod tests {
         };
         let out = LocalExecutor.run(&request("sleep 5", settings));
         assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
+    }
+
+    /// Whether process `pid` still exists (a zombie counts as gone).
+    #[cfg(target_os = "linux")]
+    fn alive(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
+    }
+
+    /// A timeout (or a cancellation) ends what the command started too: a
+    /// child left behind would also keep the output pipes, and so the job,
+    /// open until it ended.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timeout_kills_the_commands_children_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("child");
+        let cmd = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
+        let settings = CommandSettings {
+            timeout: Some(0.5),
+            ..CommandSettings::default()
+        };
+        let out = LocalExecutor.run(&request(&cmd, settings));
+        assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
+        let child = std::fs::read_to_string(&pidfile).unwrap();
+        assert!(
+            !alive(child.trim()),
+            "the command's child {} survived its timeout",
+            child.trim()
+        );
     }
 
     #[test]

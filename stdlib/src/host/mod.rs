@@ -189,6 +189,13 @@ impl DefaultHost {
         &self.shared.pool
     }
 
+    /// Cancels every request in flight (local commands and what they
+    /// started are killed, SSH commands signalled and closed): for a driver
+    /// about to exit on a signal.
+    pub fn cancel_all(&self) {
+        self.in_flight.cancel_all();
+    }
+
     /// How many requests are in flight (started, not ended nor cancelled).
     pub fn in_flight(&self) -> usize {
         self.in_flight
