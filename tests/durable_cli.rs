@@ -290,10 +290,12 @@ fn fork_pfor_children_and_channel_messages_survive_a_kill() {
 -> [r = []] -> {for p in $RESULT | [r.add_item: p.result]} -> print(r)
 -> exit(4)
 ";
-    let (state, before) = run_and_kill(dir.path(), flow, "start", "command: sleep 2", &[]);
+    // The children start in order: once the second is at `sleep 1`, the
+    // first is already at `sleep 2`.
+    let (state, before) = run_and_kill(dir.path(), flow, "start", "command: sleep 1", &[]);
     assert_eq!(before, vec!["start"]);
     let listing = ps(dir.path(), &state).stdout;
-    assert!(listing.contains("command: sleep 1"), "{listing}");
+    assert!(listing.contains("command: sleep 2"), "{listing}");
     assert!(
         listing.contains("children"),
         "the main process waits for its children: {listing}"
