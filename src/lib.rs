@@ -49,6 +49,7 @@
 //! the parameter readers ([`params`]) with the engine.
 
 pub mod engine;
+pub mod inspect;
 pub mod loader;
 pub mod params;
 

@@ -128,7 +128,7 @@ pub fn run(args: ResumeArgs) -> ExitCode {
         }
     };
     let root = PathBuf::from(&meta.root);
-    let objects = jobflow_stdlib::objects::ObjectStore::new(root.clone());
+    let objects = jobflow::inspect::object_store(root.clone());
     let disk = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root)));
     let mut loader = DurableLoader::new(disk, flows, run.sink());
     let mut host_args = args.host.clone();

@@ -113,7 +113,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
-    let objects = jobflow_stdlib::objects::ObjectStore::new(root.clone());
+    let objects = jobflow::inspect::object_store(root.clone());
     let mut disk = DiskLoader::new(root.clone(), CheckContext::disk().with_root(Some(root.clone())));
     disk.insert(&abspath, module);
     let durable = match &args.state_dir {

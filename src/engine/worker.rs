@@ -133,7 +133,7 @@ impl Worker {
             }),
             library: jobflow_stdlib::functions::library(),
             loader: DiskLoader::new(setup.root.clone(), check),
-            objects: ObjectStore::new(setup.root),
+            objects: crate::inspect::object_store(setup.root),
             output: setup.output,
             host: setup.host,
             env,
