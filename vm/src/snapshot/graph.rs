@@ -20,7 +20,7 @@ use super::SnapshotError;
 use crate::value::{Array, Dict, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// A value in a snapshot: scalars inline, everything shared by node index.
@@ -122,7 +122,7 @@ pub(crate) enum Node {
 /// Builds the node table while values are written.
 #[derive(Default)]
 pub(crate) struct Encoder {
-    ids: HashMap<*const (), u32>,
+    ids: FxHashMap<*const (), u32>,
     nodes: Vec<Node>,
     /// Containers whose node is reserved but not filled yet.
     queue: Vec<(u32, Value)>,

@@ -48,6 +48,7 @@
 //! them where the secrets may be; a later version adds protection.
 
 pub mod graph;
+mod hash_cache;
 pub mod run;
 mod state;
 
@@ -134,7 +135,7 @@ impl ModuleStore {
 
     /// Adds `module` and returns its hash.
     pub fn insert(&mut self, module: Rc<Module>) -> Result<ModuleHash, SnapshotError> {
-        let hash = ModuleHash::of(&module).map_err(SnapshotError::Encode)?;
+        let hash = hash_cache::module_hash(&module).map_err(SnapshotError::Encode)?;
         self.modules.insert(hash, module);
         Ok(hash)
     }
@@ -170,7 +171,7 @@ pub fn module_hashes(process: &Process) -> Result<Vec<(String, ModuleHash)>, Sna
         .map(|lm| {
             Ok((
                 lm.abspath.clone(),
-                ModuleHash::of(&lm.module).map_err(SnapshotError::Encode)?,
+                hash_cache::module_hash(&lm.module).map_err(SnapshotError::Encode)?,
             ))
         })
         .collect()

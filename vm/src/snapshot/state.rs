@@ -6,6 +6,7 @@
 //! until the snapshot learns about it.
 
 use super::graph::{Encoder, Graph, GraphError, Node, SValue};
+use super::hash_cache::module_hash;
 use super::{ModuleSource, SnapshotError};
 use crate::bytecode::format::ModuleHash;
 use crate::bytecode::{CtlSetId, EntityRef, FuncId, CTL_COUNT};
@@ -15,6 +16,7 @@ use crate::native::Library;
 use crate::process::{EndKind, LinkedModule, Outcome, Process, RuntimeError};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -191,7 +193,7 @@ pub(crate) struct ProcessState {
 /// Numbers each distinct control-variable set once.
 #[derive(Default)]
 struct CtlTable {
-    ids: HashMap<*const (), u32>,
+    ids: FxHashMap<*const (), u32>,
     sets: Vec<Vec<SValue>>,
 }
 
@@ -227,7 +229,7 @@ impl ProcessState {
         let mut ctls = CtlTable::default();
         let mut modules = Vec::with_capacity(p.modules.len());
         for lm in &p.modules {
-            let hash = ModuleHash::of(&lm.module).map_err(SnapshotError::Encode)?;
+            let hash = module_hash(&lm.module).map_err(SnapshotError::Encode)?;
             let site_cache = lm.site_cache.try_borrow().map_err(|_| SnapshotError::Busy)?.clone();
             modules.push(ModuleRef {
                 abspath: lm.abspath.clone(),
