@@ -1,6 +1,6 @@
 //! Values as a graph: each Array, Dictionary, Pattern and Function once in a
-//! node table, referred to by index, so sharing and cycles survive a
-//! snapshot.
+//! node table, and each String once in a string table, referred to by
+//! index, so sharing and cycles survive a snapshot.
 //!
 //! Arrays and Dictionaries are mutable and shared by reference inside a
 //! process: two variables holding the same Array must still hold one Array
@@ -15,11 +15,17 @@
 //! Function nodes of smaller index: reading builds them in index order
 //! without recursion, and a hostile table with a cycle among them is an
 //! error. Nothing in the serialized types is recursive, so decoding is flat.
+//!
+//! Strings are immutable but shared too (a constant of the module, `""` in
+//! every frame's `$RESULT`): the string table holds each shared String once,
+//! so a save copies no text (it holds the Strings until written) and a
+//! restore makes each String once, from text borrowed from the snapshot's
+//! bytes.
 
 use super::SnapshotError;
 use crate::value::{Array, Dict, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -36,8 +42,8 @@ pub(crate) enum SValue {
     BigInt(Vec<u8>),
     /// A Float.
     Float(f64),
-    /// A String.
-    Str(String),
+    /// A String: an index into the string table.
+    Str(u32),
     /// A Binary.
     Binary(Vec<u8>),
     /// An Array node.
@@ -119,13 +125,52 @@ pub(crate) enum Node {
     },
 }
 
-/// Builds the node table while values are written.
+/// The String values of a snapshot, each once, in the order first met.
+///
+/// Written from the Strings themselves (held, not copied) and read as text
+/// borrowed from the snapshot's bytes; both are a sequence of `str`.
+#[derive(Debug)]
+pub(crate) enum Strings<'a> {
+    /// The String values being written.
+    Held(Vec<Value>),
+    /// The text read back.
+    Read(Vec<&'a str>),
+}
+
+impl Serialize for Strings<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Strings::Held(values) => s.collect_seq(values.iter().map(|v| v.as_str().unwrap_or_default())),
+            Strings::Read(texts) => s.collect_seq(texts),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Strings<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<&'a str>::deserialize(d).map(Strings::Read)
+    }
+}
+
+/// The value graph of a snapshot: the tables [`SValue`]s refer to.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Tables<'a> {
+    /// Strings, each once.
+    #[serde(borrow)]
+    pub strings: Strings<'a>,
+    /// Arrays, Dictionaries, Patterns and Functions, each once.
+    pub nodes: Vec<Node>,
+}
+
+/// Builds the node and string tables while values are written.
 #[derive(Default)]
 pub(crate) struct Encoder {
     ids: FxHashMap<*const (), u32>,
     nodes: Vec<Node>,
     /// Containers whose node is reserved but not filled yet.
     queue: Vec<(u32, Value)>,
+    string_ids: FxHashMap<*const (), u32>,
+    strings: Vec<Value>,
 }
 
 impl Encoder {
@@ -137,6 +182,16 @@ impl Encoder {
         self.nodes.push(placeholder);
         self.ids.insert(ptr, id);
         self.queue.push((id, v.clone()));
+        Ok(id)
+    }
+
+    fn string(&mut self, ptr: *const (), v: &Value) -> Result<u32, SnapshotError> {
+        if let Some(id) = self.string_ids.get(&ptr) {
+            return Ok(*id);
+        }
+        let id = u32::try_from(self.strings.len()).map_err(|_| SnapshotError::TooManyValues)?;
+        self.strings.push(v.clone());
+        self.string_ids.insert(ptr, id);
         Ok(id)
     }
 
@@ -155,7 +210,7 @@ impl Encoder {
             Value::Int(i) => SValue::Int(*i),
             Value::BigInt(n) => SValue::BigInt(n.to_signed_bytes_le()),
             Value::Float(f) => SValue::Float(*f),
-            Value::Str(s) => SValue::Str(s.as_str().to_string()),
+            Value::Str(s) => SValue::Str(self.string(Rc::as_ptr(&s.0).cast(), v)?),
             Value::Binary(b) => SValue::Binary(b.to_vec()),
             Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(Vec::new()), v)?),
             Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(Vec::new()), v)?),
@@ -211,8 +266,8 @@ impl Encoder {
         })
     }
 
-    /// Fills every reserved container and returns the node table.
-    pub(crate) fn finish(mut self) -> Result<Vec<Node>, SnapshotError> {
+    /// Fills every reserved container and returns the tables.
+    pub(crate) fn finish(mut self) -> Result<Tables<'static>, SnapshotError> {
         while let Some((id, v)) = self.queue.pop() {
             let node = match &v {
                 Value::Array(a) => {
@@ -237,13 +292,17 @@ impl Encoder {
                 *slot = node;
             }
         }
-        Ok(self.nodes)
+        Ok(Tables {
+            strings: Strings::Held(self.strings),
+            nodes: self.nodes,
+        })
     }
 }
 
 /// The values of a node table, rebuilt with their sharing.
 pub(crate) struct Graph {
     built: Vec<Value>,
+    strings: Vec<Value>,
 }
 
 /// What went wrong rebuilding a value graph.
@@ -252,6 +311,9 @@ pub enum GraphError {
     /// A reference past the node table.
     #[error("value node {0} does not exist")]
     NoNode(u32),
+    /// A reference past the string table.
+    #[error("string {0} does not exist")]
+    NoString(u32),
     /// A reference to a node of another kind.
     #[error("value node {0} is not of the kind referred to")]
     WrongKind(u32),
@@ -265,10 +327,15 @@ pub enum GraphError {
 }
 
 impl Graph {
-    /// Rebuilds the values of `nodes`.
-    pub(crate) fn build(nodes: Vec<Node>) -> Result<Graph, GraphError> {
+    /// Rebuilds the values of `tables`.
+    pub(crate) fn build(tables: Tables<'_>) -> Result<Graph, GraphError> {
+        let Tables { strings, nodes } = tables;
         // Containers first, empty, so anything may refer to them.
         let mut g = Graph {
+            strings: match strings {
+                Strings::Held(values) => values,
+                Strings::Read(texts) => texts.into_iter().map(Value::str).collect(),
+            },
             built: nodes
                 .iter()
                 .map(|n| match n {
@@ -351,7 +418,7 @@ impl Graph {
             SValue::Int(i) => Value::Int(*i),
             SValue::BigInt(bytes) => Value::int_from_bigint(num_bigint::BigInt::from_signed_bytes_le(bytes)),
             SValue::Float(f) => Value::Float(*f),
-            SValue::Str(s) => Value::str(s.as_str()),
+            SValue::Str(id) => self.strings.get(*id as usize).cloned().ok_or(GraphError::NoString(*id))?,
             SValue::Binary(b) => Value::binary(b.clone()),
             SValue::Array(id) => self.node(*id, |v| matches!(v, Value::Array(_)))?,
             SValue::Dict(id) => self.node(*id, |v| matches!(v, Value::Dict(_)))?,
@@ -389,13 +456,20 @@ impl Graph {
 mod tests {
     use super::*;
 
+    fn nodes_only(nodes: Vec<Node>) -> Tables<'static> {
+        Tables {
+            strings: Strings::Read(Vec::new()),
+            nodes,
+        }
+    }
+
     fn round_trip(values: &[Value]) -> Vec<Value> {
         let mut enc = Encoder::default();
         let svals: Vec<SValue> = values.iter().map(|v| enc.value(v).unwrap()).collect();
-        let nodes = enc.finish().unwrap();
-        let bytes = postcard::to_allocvec(&(svals, nodes)).unwrap();
-        let (svals, nodes): (Vec<SValue>, Vec<Node>) = postcard::from_bytes(&bytes).unwrap();
-        let g = Graph::build(nodes).unwrap();
+        let tables = enc.finish().unwrap();
+        let bytes = postcard::to_allocvec(&(svals, tables)).unwrap();
+        let (svals, tables): (Vec<SValue>, Tables) = postcard::from_bytes(&bytes).unwrap();
+        let g = Graph::build(tables).unwrap();
         svals.iter().map(|s| g.value(s).unwrap()).collect()
     }
 
@@ -419,6 +493,30 @@ mod tests {
         );
         assert!(matches!(&items[2], Value::Dict(inner) if inner.ptr_eq(y)));
         assert!(matches!(y.borrow().values().next(), Some(Value::Array(inner)) if inner.ptr_eq(x)));
+    }
+
+    #[test]
+    fn a_shared_string_is_written_once_and_stays_shared() {
+        let shared = Value::str("shared text");
+        let other = Value::str("shared text");
+        let mut enc = Encoder::default();
+        let svals: Vec<SValue> = [&shared, &other, &shared]
+            .iter()
+            .map(|v| enc.value(v).unwrap())
+            .collect();
+        assert_eq!(svals, vec![SValue::Str(0), SValue::Str(1), SValue::Str(0)]);
+        let tables = enc.finish().unwrap();
+        let bytes = postcard::to_allocvec(&(svals, tables)).unwrap();
+        let (svals, tables): (Vec<SValue>, Tables) = postcard::from_bytes(&bytes).unwrap();
+        assert!(matches!(&tables.strings, Strings::Read(t) if t == &["shared text", "shared text"]));
+        let g = Graph::build(tables).unwrap();
+        let back: Vec<Value> = svals.iter().map(|s| g.value(s).unwrap()).collect();
+        let (Value::Str(a), Value::Str(b), Value::Str(c)) = (&back[0], &back[1], &back[2]) else {
+            panic!("kinds changed: {back:?}");
+        };
+        assert!(Rc::ptr_eq(&a.0, &c.0), "one String stays one");
+        assert!(!Rc::ptr_eq(&a.0, &b.0), "two equal Strings stay two");
+        assert_eq!(b.as_str(), "shared text");
     }
 
     #[test]
@@ -483,17 +581,19 @@ mod tests {
             receiver: SValue::Function(0),
             name: "x".into(),
         }];
-        assert_eq!(Graph::build(cyc).err(), Some(GraphError::ForwardRef(0)));
-        let g = Graph::build(vec![Node::Array(vec![SValue::Dict(0)])]);
+        assert_eq!(Graph::build(nodes_only(cyc)).err(), Some(GraphError::ForwardRef(0)));
+        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Dict(0)])]));
         assert_eq!(g.err(), Some(GraphError::WrongKind(0)));
-        let g = Graph::build(vec![Node::Dict(vec![(SValue::Array(0), SValue::Null)])]);
+        let g = Graph::build(nodes_only(vec![Node::Dict(vec![(SValue::Array(0), SValue::Null)])]));
         assert!(matches!(g.err(), Some(GraphError::WrongKind(0))));
-        let g = Graph::build(vec![Node::Array(vec![SValue::Array(9)])]);
+        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Array(9)])]));
         assert_eq!(g.err(), Some(GraphError::NoNode(9)));
-        let g = Graph::build(vec![
+        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Str(0)])]));
+        assert_eq!(g.err(), Some(GraphError::NoString(0)));
+        let g = Graph::build(nodes_only(vec![
             Node::Array(Vec::new()),
             Node::Dict(vec![(SValue::Array(0), SValue::Null)]),
-        ]);
+        ]));
         assert!(matches!(g.err(), Some(GraphError::Invalid(_))));
     }
 
@@ -510,9 +610,9 @@ mod tests {
         }
         let mut enc = Encoder::default();
         let s = enc.value(&first).unwrap();
-        let nodes = enc.finish().unwrap();
-        assert_eq!(nodes.len(), 100_001);
-        let g = Graph::build(nodes).unwrap();
+        let tables = enc.finish().unwrap();
+        assert_eq!(tables.nodes.len(), 100_001);
+        let g = Graph::build(tables).unwrap();
         let back = g.value(&s).unwrap();
         // Unlink iteratively: dropping a 100 000-deep chain would recurse.
         for root in [first, back] {

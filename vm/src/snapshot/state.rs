@@ -5,7 +5,7 @@
 //! literals, so a field added to a process or a frame fails to compile here
 //! until the snapshot learns about it.
 
-use super::graph::{Encoder, Graph, GraphError, Node, SValue};
+use super::graph::{Encoder, Graph, GraphError, SValue, Tables};
 use super::hash_cache::module_hash;
 use super::{ModuleSource, SnapshotError};
 use crate::bytecode::format::ModuleHash;
@@ -16,6 +16,7 @@ use crate::native::Library;
 use crate::process::{EndKind, LinkedModule, Outcome, Process, RuntimeError};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -23,9 +24,10 @@ use std::rc::Rc;
 /// A module of the process: where it was loaded from and which module it
 /// is, by content hash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ModuleRef {
+pub(crate) struct ModuleRef<'a> {
     /// The flow's absolute object path.
-    pub abspath: String,
+    #[serde(borrow)]
+    pub abspath: Cow<'a, str>,
     /// The module's hash.
     pub hash: ModuleHash,
     /// Resolved callee (module index) per call site.
@@ -164,22 +166,24 @@ impl OutcomeState {
     }
 }
 
-/// Everything a process is, as plain data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ProcessState {
+/// Everything a process is, as plain data: written from borrowed parts of
+/// the process, read with its text borrowed from the snapshot's bytes.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ProcessState<'a> {
     pid: u64,
-    modules: Vec<ModuleRef>,
+    #[serde(borrow)]
+    modules: Vec<ModuleRef<'a>>,
     frames: Vec<FrameState>,
     slots: Vec<Option<SValue>>,
     stack: Vec<SValue>,
     handlers: Vec<(u32, u32)>,
     env: SValue,
     ctl_override: Option<u32>,
-    pending: Option<(PendingState, Effect)>,
+    pending: Option<(PendingState, Cow<'a, Effect>)>,
     finished: Option<OutcomeState>,
     next_channel: u64,
     /// A host job's outcome delivered but not yet run on.
-    delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
+    delivered: Option<Cow<'a, (crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>>,
     /// A wait in the scheduler's world that ended and is not yet run on
     /// (what it delivered is part of a scheduler snapshot, not this one).
     woken: Option<PendingState>,
@@ -187,7 +191,8 @@ pub(crate) struct ProcessState {
     /// frames as in the process.
     ctl_sets: Vec<Vec<SValue>>,
     /// The value graph.
-    nodes: Vec<Node>,
+    #[serde(borrow)]
+    values: Tables<'a>,
 }
 
 /// Numbers each distinct control-variable set once.
@@ -222,9 +227,9 @@ fn u32_of(n: usize) -> Result<u32, SnapshotError> {
     u32::try_from(n).map_err(|_| SnapshotError::TooManyValues)
 }
 
-impl ProcessState {
+impl<'a> ProcessState<'a> {
     /// The state of `p`.
-    pub(crate) fn capture(p: &Process) -> Result<ProcessState, SnapshotError> {
+    pub(crate) fn capture(p: &'a Process) -> Result<ProcessState<'a>, SnapshotError> {
         let mut enc = Encoder::default();
         let mut ctls = CtlTable::default();
         let mut modules = Vec::with_capacity(p.modules.len());
@@ -232,7 +237,7 @@ impl ProcessState {
             let hash = module_hash(&lm.module).map_err(SnapshotError::Encode)?;
             let site_cache = lm.site_cache.try_borrow().map_err(|_| SnapshotError::Busy)?.clone();
             modules.push(ModuleRef {
-                abspath: lm.abspath.clone(),
+                abspath: Cow::Borrowed(&lm.abspath),
                 hash,
                 site_cache,
             });
@@ -276,7 +281,7 @@ impl ProcessState {
         let pending = p
             .pending
             .as_ref()
-            .map(|(pending, effect)| (PendingState::of(*pending), effect.clone()));
+            .map(|(pending, effect)| (PendingState::of(*pending), Cow::Borrowed(effect)));
         Ok(ProcessState {
             pid: p.pid,
             modules,
@@ -289,17 +294,17 @@ impl ProcessState {
             pending,
             finished,
             next_channel: p.next_channel,
-            delivered: p.delivered.clone(),
+            delivered: p.delivered.as_ref().map(Cow::Borrowed),
             woken: p.woken.map(PendingState::of),
             ctl_sets: ctls.sets,
-            nodes: enc.finish()?,
+            values: enc.finish()?,
         })
     }
 
     /// Rebuilds the process, its modules supplied by `source` and linked
     /// against `library`; checks that everything the state refers to exists.
     pub(crate) fn restore(self, source: &dyn ModuleSource, library: &Library) -> Result<Process, SnapshotError> {
-        let graph = Graph::build(self.nodes)?;
+        let graph = Graph::build(self.values)?;
         let value = |v: &SValue| graph.value(v).map_err(SnapshotError::Graph);
         let slots_of = |s: &[Option<SValue>]| -> Result<Vec<Option<Value>>, SnapshotError> {
             s.iter().map(|v| v.as_ref().map(value).transpose()).collect()
@@ -311,7 +316,7 @@ impl ProcessState {
         for (i, m) in self.modules.into_iter().enumerate() {
             let Some(module) = source.module(&m.hash, &m.abspath) else {
                 return Err(SnapshotError::MissingModule {
-                    abspath: m.abspath,
+                    abspath: m.abspath.into_owned(),
                     hash: m.hash,
                 });
             };
@@ -321,7 +326,7 @@ impl ProcessState {
                 return Err(SnapshotError::Corrupt(Corruption::SiteCache));
             }
             *lm.site_cache.borrow_mut() = m.site_cache;
-            module_index.insert(m.abspath, u32_of(i)?);
+            module_index.insert(m.abspath.into_owned(), u32_of(i)?);
             modules.push(Rc::new(lm));
         }
 
@@ -395,11 +400,13 @@ impl ProcessState {
                 .collect(),
             env: value(&self.env)?,
             ctl_override: self.ctl_override.map(|c| CtlSetId::new(c as usize)),
-            pending: self.pending.map(|(kind, effect)| (kind.to_pending(), effect)),
+            pending: self
+                .pending
+                .map(|(kind, effect)| (kind.to_pending(), effect.into_owned())),
             finished,
             empty: Value::str(""),
             next_channel: self.next_channel,
-            delivered: self.delivered,
+            delivered: self.delivered.map(Cow::into_owned),
             armed: Vec::new(),
             woken: self.woken.map(PendingState::to_pending),
         };
