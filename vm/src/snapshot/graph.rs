@@ -25,8 +25,8 @@
 use super::SnapshotError;
 use crate::value::{Array, Dict, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
 use indexmap::IndexMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::rc::Rc;
 
 /// A value in a snapshot: scalars inline, everything shared by node index.
@@ -418,7 +418,11 @@ impl Graph {
             SValue::Int(i) => Value::Int(*i),
             SValue::BigInt(bytes) => Value::int_from_bigint(num_bigint::BigInt::from_signed_bytes_le(bytes)),
             SValue::Float(f) => Value::Float(*f),
-            SValue::Str(id) => self.strings.get(*id as usize).cloned().ok_or(GraphError::NoString(*id))?,
+            SValue::Str(id) => self
+                .strings
+                .get(*id as usize)
+                .cloned()
+                .ok_or(GraphError::NoString(*id))?,
             SValue::Binary(b) => Value::binary(b.clone()),
             SValue::Array(id) => self.node(*id, |v| matches!(v, Value::Array(_)))?,
             SValue::Dict(id) => self.node(*id, |v| matches!(v, Value::Dict(_)))?,

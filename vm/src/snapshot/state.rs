@@ -15,9 +15,9 @@ use crate::interp::frame::{CtlSet, Frame, Handler, JobEnd, Pending, SavedParams}
 use crate::native::Library;
 use crate::process::{EndKind, LinkedModule, Outcome, Process, RuntimeError};
 use crate::value::Value;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::rc::Rc;
 
