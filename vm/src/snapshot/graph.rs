@@ -16,6 +16,11 @@
 //! without recursion, and a hostile table with a cycle among them is an
 //! error. Nothing in the serialized types is recursive, so decoding is flat.
 //!
+//! The items of every Array and the entries of every Dictionary are one flat
+//! item table, in node order (an Array node holds its length, a Dictionary
+//! node its number of entries, each a key then a value), so neither side
+//! allocates a list per container.
+//!
 //! Strings are immutable but shared too (a constant of the module, `""` in
 //! every frame's `$RESULT`): the string table holds each shared String once,
 //! so a save copies no text (it holds the Strings until written) and a
@@ -101,10 +106,11 @@ pub(crate) enum SValue {
 /// A node of the value graph.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) enum Node {
-    /// An Array's items.
-    Array(Vec<SValue>),
-    /// A Dictionary's entries in order.
-    Dict(Vec<(SValue, SValue)>),
+    /// An Array: its items are the next this many of the item table.
+    Array(u32),
+    /// A Dictionary: its entries in order are the next twice this many of
+    /// the item table, key then value.
+    Dict(u32),
     /// A Pattern, recompiled on restore.
     Pattern {
         /// Regex, glob or exact.
@@ -160,6 +166,9 @@ pub(crate) struct Tables<'a> {
     pub strings: Strings<'a>,
     /// Arrays, Dictionaries, Patterns and Functions, each once.
     pub nodes: Vec<Node>,
+    /// The items of the Arrays and the entries of the Dictionaries, in node
+    /// order.
+    pub items: Vec<SValue>,
 }
 
 /// Builds the node and string tables while values are written.
@@ -167,8 +176,11 @@ pub(crate) struct Tables<'a> {
 pub(crate) struct Encoder {
     ids: FxHashMap<*const (), u32>,
     nodes: Vec<Node>,
-    /// Containers whose node is reserved but not filled yet.
+    /// Containers by node, in node order: those from `filled` on are
+    /// reserved but not filled yet.
     queue: Vec<(u32, Value)>,
+    filled: usize,
+    items: Vec<SValue>,
     string_ids: FxHashMap<*const (), u32>,
     strings: Vec<Value>,
 }
@@ -212,8 +224,8 @@ impl Encoder {
             Value::Float(f) => SValue::Float(*f),
             Value::Str(s) => SValue::Str(self.string(Rc::as_ptr(&s.0).cast(), v)?),
             Value::Binary(b) => SValue::Binary(b.to_vec()),
-            Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(Vec::new()), v)?),
-            Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(Vec::new()), v)?),
+            Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(0), v)?),
+            Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(0), v)?),
             Value::Pattern(p) => {
                 let ptr: *const () = Rc::as_ptr(p).cast();
                 if let Some(id) = self.ids.get(&ptr) {
@@ -266,25 +278,31 @@ impl Encoder {
         })
     }
 
-    /// Fills every reserved container and returns the tables.
+    /// Fills every reserved container, first to last (so the item table is
+    /// in node order), and returns the tables.
     pub(crate) fn finish(mut self) -> Result<Tables<'static>, SnapshotError> {
-        while let Some((id, v)) = self.queue.pop() {
+        while let Some((id, v)) = self.queue.get(self.filled).cloned() {
+            self.filled += 1;
             let node = match &v {
                 Value::Array(a) => {
                     let items = a.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
-                    let mut out = Vec::with_capacity(items.len());
+                    self.items.reserve(items.len());
                     for item in items.iter() {
-                        out.push(self.value(item)?);
+                        let item = self.value(item)?;
+                        self.items.push(item);
                     }
-                    Node::Array(out)
+                    Node::Array(u32::try_from(items.len()).map_err(|_| SnapshotError::TooManyValues)?)
                 }
                 Value::Dict(d) => {
                     let map = d.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
-                    let mut out = Vec::with_capacity(map.len());
+                    self.items.reserve(2 * map.len());
                     for (k, item) in map.iter() {
-                        out.push((self.value(&k.0)?, self.value(item)?));
+                        let k = self.value(&k.0)?;
+                        self.items.push(k);
+                        let item = self.value(item)?;
+                        self.items.push(item);
                     }
-                    Node::Dict(out)
+                    Node::Dict(u32::try_from(map.len()).map_err(|_| SnapshotError::TooManyValues)?)
                 }
                 _ => continue,
             };
@@ -295,6 +313,7 @@ impl Encoder {
         Ok(Tables {
             strings: Strings::Held(self.strings),
             nodes: self.nodes,
+            items: self.items,
         })
     }
 }
@@ -314,6 +333,9 @@ pub enum GraphError {
     /// A reference past the string table.
     #[error("string {0} does not exist")]
     NoString(u32),
+    /// The item table does not hold what the Arrays and Dictionaries do.
+    #[error("the item table does not match its containers")]
+    Items,
     /// A reference to a node of another kind.
     #[error("value node {0} is not of the kind referred to")]
     WrongKind(u32),
@@ -329,7 +351,20 @@ pub enum GraphError {
 impl Graph {
     /// Rebuilds the values of `tables`.
     pub(crate) fn build(tables: Tables<'_>) -> Result<Graph, GraphError> {
-        let Tables { strings, nodes } = tables;
+        let Tables { strings, nodes, items } = tables;
+        // The item table must hold exactly what the containers say they hold.
+        let mut total = 0usize;
+        for n in &nodes {
+            total = match n {
+                Node::Array(len) => total.checked_add(*len as usize),
+                Node::Dict(len) => total.checked_add(2 * *len as usize),
+                _ => Some(total),
+            }
+            .ok_or(GraphError::Items)?;
+        }
+        if total != items.len() {
+            return Err(GraphError::Items);
+        }
         // Containers first, empty, so anything may refer to them.
         let mut g = Graph {
             strings: match strings {
@@ -339,7 +374,7 @@ impl Graph {
             built: nodes
                 .iter()
                 .map(|n| match n {
-                    Node::Array(_) => Value::Array(Array::new(Vec::new())),
+                    Node::Array(len) => Value::Array(Array::new(Vec::with_capacity(*len as usize))),
                     Node::Dict(_) => Value::Dict(Dict::new(IndexMap::new())),
                     _ => Value::Null,
                 })
@@ -369,25 +404,43 @@ impl Graph {
         }
         // Then the containers' contents, Arrays before Dictionaries (a key
         // may hash what an Array holds, through an exact pattern).
-        for (i, n) in nodes.iter().enumerate() {
-            if let (Node::Array(items), Some(Value::Array(a))) = (n, g.built.get(i)) {
-                let a = a.clone();
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(g.value(item)?);
+        let mut rest = items.as_slice();
+        for (n, built) in nodes.iter().zip(&g.built) {
+            match (n, built) {
+                (Node::Array(len), Value::Array(a)) => {
+                    let (mine, after) = rest.split_at_checked(*len as usize).ok_or(GraphError::Items)?;
+                    rest = after;
+                    let mut out = a.borrow_mut();
+                    for item in mine {
+                        out.push(g.value(item)?);
+                    }
                 }
-                *a.borrow_mut() = out;
+                (Node::Dict(len), _) => {
+                    rest = rest.get(2 * *len as usize..).ok_or(GraphError::Items)?;
+                }
+                _ => {}
             }
         }
-        for (i, n) in nodes.iter().enumerate() {
-            if let (Node::Dict(entries), Some(Value::Dict(d))) = (n, g.built.get(i)) {
-                let d = d.clone();
-                let mut map = IndexMap::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let key = Key::new(g.value(k)?).map_err(|e| GraphError::Invalid(e.to_string()))?;
-                    map.insert(key, g.value(v)?);
+        let mut rest = items.as_slice();
+        for (n, built) in nodes.iter().zip(&g.built) {
+            match (n, built) {
+                (Node::Dict(len), Value::Dict(d)) => {
+                    let (mine, after) = rest.split_at_checked(2 * *len as usize).ok_or(GraphError::Items)?;
+                    rest = after;
+                    // Built aside: hashing a key may look into any value.
+                    let mut map = IndexMap::with_capacity(*len as usize);
+                    for pair in mine.chunks_exact(2) {
+                        if let [k, v] = pair {
+                            let key = Key::new(g.value(k)?).map_err(|e| GraphError::Invalid(e.to_string()))?;
+                            map.insert(key, g.value(v)?);
+                        }
+                    }
+                    *d.borrow_mut() = map;
                 }
-                *d.borrow_mut() = map;
+                (Node::Array(len), _) => {
+                    rest = rest.get(*len as usize..).ok_or(GraphError::Items)?;
+                }
+                _ => {}
             }
         }
         Ok(g)
@@ -461,9 +514,14 @@ mod tests {
     use super::*;
 
     fn nodes_only(nodes: Vec<Node>) -> Tables<'static> {
+        with_items(nodes, Vec::new())
+    }
+
+    fn with_items(nodes: Vec<Node>, items: Vec<SValue>) -> Tables<'static> {
         Tables {
             strings: Strings::Read(Vec::new()),
             nodes,
+            items,
         }
     }
 
@@ -586,19 +644,28 @@ mod tests {
             name: "x".into(),
         }];
         assert_eq!(Graph::build(nodes_only(cyc)).err(), Some(GraphError::ForwardRef(0)));
-        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Dict(0)])]));
+        let g = Graph::build(with_items(vec![Node::Array(1)], vec![SValue::Dict(0)]));
         assert_eq!(g.err(), Some(GraphError::WrongKind(0)));
-        let g = Graph::build(nodes_only(vec![Node::Dict(vec![(SValue::Array(0), SValue::Null)])]));
+        let g = Graph::build(with_items(vec![Node::Dict(1)], vec![SValue::Array(0), SValue::Null]));
         assert!(matches!(g.err(), Some(GraphError::WrongKind(0))));
-        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Array(9)])]));
+        let g = Graph::build(with_items(vec![Node::Array(1)], vec![SValue::Array(9)]));
         assert_eq!(g.err(), Some(GraphError::NoNode(9)));
-        let g = Graph::build(nodes_only(vec![Node::Array(vec![SValue::Str(0)])]));
+        let g = Graph::build(with_items(vec![Node::Array(1)], vec![SValue::Str(0)]));
         assert_eq!(g.err(), Some(GraphError::NoString(0)));
-        let g = Graph::build(nodes_only(vec![
-            Node::Array(Vec::new()),
-            Node::Dict(vec![(SValue::Array(0), SValue::Null)]),
-        ]));
+        let g = Graph::build(with_items(
+            vec![Node::Array(0), Node::Dict(1)],
+            vec![SValue::Array(0), SValue::Null],
+        ));
         assert!(matches!(g.err(), Some(GraphError::Invalid(_))));
+        // Containers claiming more or fewer items than the table holds.
+        for (nodes, items) in [
+            (vec![Node::Array(2)], vec![SValue::Null]),
+            (vec![Node::Array(1)], vec![SValue::Null, SValue::Null]),
+            (vec![Node::Dict(1)], vec![SValue::Null]),
+            (vec![Node::Dict(u32::MAX), Node::Array(u32::MAX)], vec![SValue::Null]),
+        ] {
+            assert_eq!(Graph::build(with_items(nodes, items)).err(), Some(GraphError::Items));
+        }
     }
 
     #[test]
