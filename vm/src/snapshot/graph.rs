@@ -43,14 +43,15 @@ pub(crate) enum SValue {
     Bool(bool),
     /// An Integer in i64.
     Int(i64),
-    /// A larger Integer: two's-complement little-endian bytes.
-    BigInt(Vec<u8>),
+    /// A larger Integer: two's-complement little-endian bytes. (The rare
+    /// kinds are boxed, so an `SValue` is 16 bytes.)
+    BigInt(Box<Vec<u8>>),
     /// A Float.
     Float(f64),
     /// A String: an index into the string table.
     Str(u32),
     /// A Binary.
-    Binary(Vec<u8>),
+    Binary(Box<Vec<u8>>),
     /// An Array node.
     Array(u32),
     /// A Dictionary node.
@@ -59,16 +60,8 @@ pub(crate) enum SValue {
     Pattern(u32),
     /// A Function node.
     Function(u32),
-    /// A Datetime: the instant, and its zone by IANA name (`None` for a zone
-    /// without one: then the fixed offset at that instant).
-    Datetime {
-        /// Nanoseconds since the Unix epoch.
-        nanos: i128,
-        /// The IANA zone name.
-        zone: Option<String>,
-        /// The UTC offset in seconds at that instant.
-        offset: i32,
-    },
+    /// A Datetime.
+    Datetime(Box<DatetimeState>),
     /// A Date.
     Date {
         /// Year.
@@ -90,17 +83,29 @@ pub(crate) enum SValue {
         nanos: i32,
     },
     /// A Timedelta.
-    Timedelta(Timedelta),
+    Timedelta(Box<Timedelta>),
     /// An object handle.
-    Object(ObjectRef),
+    Object(Box<ObjectRef>),
     /// An attached file.
-    File(File),
+    File(Box<File>),
     /// A channel handle.
     Channel(u64),
     /// A session channel handle.
     SessionChannel(u64),
     /// A process handle.
     Process(u64),
+}
+
+/// A Datetime: the instant, and its zone by IANA name (`None` for a zone
+/// without one: then the fixed offset at that instant).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DatetimeState {
+    /// Nanoseconds since the Unix epoch.
+    nanos: i128,
+    /// The IANA zone name.
+    zone: Option<String>,
+    /// The UTC offset in seconds at that instant.
+    offset: i32,
 }
 
 /// A node of the value graph.
@@ -171,6 +176,26 @@ pub(crate) struct Tables<'a> {
     pub items: Vec<SValue>,
 }
 
+/// Why a value could not be written down: the two ways of
+/// [`SnapshotError`] that writing a value has, in one byte, so the result
+/// of [`Encoder::value`] stays small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EncodeError {
+    /// More than 2³² nodes or strings.
+    TooManyValues,
+    /// An Array or Dictionary is borrowed for writing.
+    Busy,
+}
+
+impl From<EncodeError> for SnapshotError {
+    fn from(e: EncodeError) -> SnapshotError {
+        match e {
+            EncodeError::TooManyValues => SnapshotError::TooManyValues,
+            EncodeError::Busy => SnapshotError::Busy,
+        }
+    }
+}
+
 /// Builds the node and string tables while values are written.
 #[derive(Default)]
 pub(crate) struct Encoder {
@@ -186,44 +211,44 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
-    fn reserve(&mut self, ptr: *const (), placeholder: Node, v: &Value) -> Result<u32, SnapshotError> {
+    fn reserve(&mut self, ptr: *const (), placeholder: Node, v: &Value) -> Result<u32, EncodeError> {
         if let Some(id) = self.ids.get(&ptr) {
             return Ok(*id);
         }
-        let id = u32::try_from(self.nodes.len()).map_err(|_| SnapshotError::TooManyValues)?;
+        let id = u32::try_from(self.nodes.len()).map_err(|_| EncodeError::TooManyValues)?;
         self.nodes.push(placeholder);
         self.ids.insert(ptr, id);
         self.queue.push((id, v.clone()));
         Ok(id)
     }
 
-    fn string(&mut self, ptr: *const (), v: &Value) -> Result<u32, SnapshotError> {
+    fn string(&mut self, ptr: *const (), v: &Value) -> Result<u32, EncodeError> {
         if let Some(id) = self.string_ids.get(&ptr) {
             return Ok(*id);
         }
-        let id = u32::try_from(self.strings.len()).map_err(|_| SnapshotError::TooManyValues)?;
+        let id = u32::try_from(self.strings.len()).map_err(|_| EncodeError::TooManyValues)?;
         self.strings.push(v.clone());
         self.string_ids.insert(ptr, id);
         Ok(id)
     }
 
-    fn push_immutable(&mut self, ptr: *const (), node: Node) -> Result<u32, SnapshotError> {
-        let id = u32::try_from(self.nodes.len()).map_err(|_| SnapshotError::TooManyValues)?;
+    fn push_immutable(&mut self, ptr: *const (), node: Node) -> Result<u32, EncodeError> {
+        let id = u32::try_from(self.nodes.len()).map_err(|_| EncodeError::TooManyValues)?;
         self.nodes.push(node);
         self.ids.insert(ptr, id);
         Ok(id)
     }
 
     /// The snapshot form of `v` (containers are filled in by [`Encoder::finish`]).
-    pub(crate) fn value(&mut self, v: &Value) -> Result<SValue, SnapshotError> {
+    pub(crate) fn value(&mut self, v: &Value) -> Result<SValue, EncodeError> {
         Ok(match v {
             Value::Null => SValue::Null,
             Value::Bool(b) => SValue::Bool(*b),
             Value::Int(i) => SValue::Int(*i),
-            Value::BigInt(n) => SValue::BigInt(n.to_signed_bytes_le()),
+            Value::BigInt(n) => SValue::BigInt(Box::new(n.to_signed_bytes_le())),
             Value::Float(f) => SValue::Float(*f),
             Value::Str(s) => SValue::Str(self.string(Rc::as_ptr(&s.0).cast(), v)?),
-            Value::Binary(b) => SValue::Binary(b.to_vec()),
+            Value::Binary(b) => SValue::Binary(Box::new(b.to_vec())),
             Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(0), v)?),
             Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(0), v)?),
             Value::Pattern(p) => {
@@ -253,11 +278,11 @@ impl Encoder {
                 };
                 SValue::Function(self.push_immutable(ptr, node)?)
             }
-            Value::Datetime(z) => SValue::Datetime {
+            Value::Datetime(z) => SValue::Datetime(Box::new(DatetimeState {
                 nanos: z.timestamp().as_nanosecond(),
                 zone: z.time_zone().iana_name().map(String::from),
                 offset: z.offset().seconds(),
-            },
+            })),
             Value::Date(d) => SValue::Date {
                 year: d.year(),
                 month: d.month(),
@@ -269,9 +294,9 @@ impl Encoder {
                 second: t.second(),
                 nanos: t.subsec_nanosecond(),
             },
-            Value::Timedelta(td) => SValue::Timedelta(**td),
-            Value::Object(o) => SValue::Object((**o).clone()),
-            Value::File(f) => SValue::File((**f).clone()),
+            Value::Timedelta(td) => SValue::Timedelta(Box::new(**td)),
+            Value::Object(o) => SValue::Object(Box::new((**o).clone())),
+            Value::File(f) => SValue::File(Box::new((**f).clone())),
             Value::Channel(id) => SValue::Channel(*id),
             Value::SessionChannel(id) => SValue::SessionChannel(*id),
             Value::Process(id) => SValue::Process(*id),
@@ -280,21 +305,21 @@ impl Encoder {
 
     /// Fills every reserved container, first to last (so the item table is
     /// in node order), and returns the tables.
-    pub(crate) fn finish(mut self) -> Result<Tables<'static>, SnapshotError> {
+    pub(crate) fn finish(mut self) -> Result<Tables<'static>, EncodeError> {
         while let Some((id, v)) = self.queue.get(self.filled).cloned() {
             self.filled += 1;
             let node = match &v {
                 Value::Array(a) => {
-                    let items = a.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
+                    let items = a.0.try_borrow().map_err(|_| EncodeError::Busy)?;
                     self.items.reserve(items.len());
                     for item in items.iter() {
                         let item = self.value(item)?;
                         self.items.push(item);
                     }
-                    Node::Array(u32::try_from(items.len()).map_err(|_| SnapshotError::TooManyValues)?)
+                    Node::Array(u32::try_from(items.len()).map_err(|_| EncodeError::TooManyValues)?)
                 }
                 Value::Dict(d) => {
-                    let map = d.0.try_borrow().map_err(|_| SnapshotError::Busy)?;
+                    let map = d.0.try_borrow().map_err(|_| EncodeError::Busy)?;
                     self.items.reserve(2 * map.len());
                     for (k, item) in map.iter() {
                         let k = self.value(&k.0)?;
@@ -302,7 +327,7 @@ impl Encoder {
                         let item = self.value(item)?;
                         self.items.push(item);
                     }
-                    Node::Dict(u32::try_from(map.len()).map_err(|_| SnapshotError::TooManyValues)?)
+                    Node::Dict(u32::try_from(map.len()).map_err(|_| EncodeError::TooManyValues)?)
                 }
                 _ => continue,
             };
@@ -476,12 +501,13 @@ impl Graph {
                 .get(*id as usize)
                 .cloned()
                 .ok_or(GraphError::NoString(*id))?,
-            SValue::Binary(b) => Value::binary(b.clone()),
+            SValue::Binary(b) => Value::binary((**b).clone()),
             SValue::Array(id) => self.node(*id, |v| matches!(v, Value::Array(_)))?,
             SValue::Dict(id) => self.node(*id, |v| matches!(v, Value::Dict(_)))?,
             SValue::Pattern(id) => self.node(*id, |v| matches!(v, Value::Pattern(_)))?,
             SValue::Function(id) => self.node(*id, |v| matches!(v, Value::Function(_)))?,
-            SValue::Datetime { nanos, zone, offset } => {
+            SValue::Datetime(dt) => {
+                let DatetimeState { nanos, zone, offset } = &**dt;
                 let ts = jiff::Timestamp::from_nanosecond(*nanos).map_err(invalid)?;
                 let tz = match zone.as_deref().map(jiff::tz::TimeZone::get) {
                     Some(Ok(tz)) => tz,
@@ -499,9 +525,9 @@ impl Graph {
                 second,
                 nanos,
             } => Value::Time(jiff::civil::Time::new(*hour, *minute, *second, *nanos).map_err(invalid)?),
-            SValue::Timedelta(td) => Value::timedelta(*td),
-            SValue::Object(o) => Value::Object(Rc::new(o.clone())),
-            SValue::File(f) => Value::File(Rc::new(f.clone())),
+            SValue::Timedelta(td) => Value::timedelta(**td),
+            SValue::Object(o) => Value::Object(Rc::new((**o).clone())),
+            SValue::File(f) => Value::File(Rc::new((**f).clone())),
             SValue::Channel(id) => Value::Channel(*id),
             SValue::SessionChannel(id) => Value::SessionChannel(*id),
             SValue::Process(id) => Value::Process(*id),
@@ -555,6 +581,12 @@ mod tests {
         );
         assert!(matches!(&items[2], Value::Dict(inner) if inner.ptr_eq(y)));
         assert!(matches!(y.borrow().values().next(), Some(Value::Array(inner)) if inner.ptr_eq(x)));
+    }
+
+    #[test]
+    fn values_and_their_results_stay_small() {
+        assert_eq!(std::mem::size_of::<SValue>(), 16);
+        assert!(std::mem::size_of::<Result<SValue, EncodeError>>() <= 24);
     }
 
     #[test]

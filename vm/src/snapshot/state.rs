@@ -5,7 +5,7 @@
 //! literals, so a field added to a process or a frame fails to compile here
 //! until the snapshot learns about it.
 
-use super::graph::{Encoder, Graph, GraphError, SValue, Tables};
+use super::graph::{EncodeError, Encoder, Graph, GraphError, SValue, Tables};
 use super::hash_cache::module_hash;
 use super::{ModuleSource, SnapshotError};
 use crate::bytecode::format::ModuleHash;
@@ -216,11 +216,15 @@ impl CtlTable {
     }
 }
 
-fn slots_state(slots: &[Option<Value>], enc: &mut Encoder) -> Result<Vec<Option<SValue>>, SnapshotError> {
-    slots
-        .iter()
-        .map(|s| s.as_ref().map(|v| enc.value(v)).transpose())
-        .collect()
+fn slots_state(slots: &[Option<Value>], enc: &mut Encoder) -> Result<Vec<Option<SValue>>, EncodeError> {
+    let mut out = Vec::with_capacity(slots.len());
+    for s in slots {
+        out.push(match s {
+            Some(v) => Some(enc.value(v)?),
+            None => None,
+        });
+    }
+    Ok(out)
 }
 
 fn u32_of(n: usize) -> Result<u32, SnapshotError> {
