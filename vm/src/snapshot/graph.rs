@@ -35,6 +35,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::rc::Rc;
 
 /// A value in a snapshot: scalars inline, everything shared by node index.
+// `Box<Vec<u8>>` (not `Box<[u8]>`, 16 bytes) keeps the enum at 16 bytes.
+#[allow(clippy::box_collection)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) enum SValue {
     /// `null`.
