@@ -83,6 +83,15 @@ pub enum DurableError {
         /// What is wrong.
         reason: String,
     },
+    /// A state file was written by a jobflow whose snapshot format differs
+    /// from this one's (an older or newer build). It is left in place.
+    #[error("{}: written by another version of jobflow: {reason}; resume the run with the jobflow that started it (left in place)", file.display())]
+    OtherVersion {
+        /// The file.
+        file: PathBuf,
+        /// The versions found and supported.
+        reason: String,
+    },
     /// The directory holds no run.
     #[error("{}: no run to resume (no {RUN_FILE})", dir.display())]
     NoRun {

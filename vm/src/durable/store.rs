@@ -6,13 +6,14 @@ use super::loader::LoadedSink;
 use super::seal::SealKey;
 use super::summary::{summarize, Summary};
 use super::{DurableError, KEY_FILE, MODULES_DIR, RUN_FILE};
+use crate::bytecode::format::HeaderError;
 use crate::bytecode::format::{read_module, write_module, ModuleHash};
 use crate::bytecode::Module;
 use crate::native::Library;
 use crate::process::Process;
-use crate::sched::persist::{Checkpoint, InFlight};
+use crate::sched::persist::{Checkpoint, InFlight, RestoreError};
 use crate::sched::{Config, Scheduler};
-use crate::snapshot::ModuleStore;
+use crate::snapshot::{ModuleStore, SnapshotError};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -418,10 +419,7 @@ pub fn open_for_resume(dir: &Path, library: &Library, in_flight: InFlight) -> Re
     for (pid, generation) in &procs {
         let file = dir.join(proc_name(*pid, *generation));
         let bytes = key.open(&proc_role(*pid, *generation), &read(&file)?, &file)?;
-        let p = crate::snapshot::restore(&bytes, &store, library).map_err(|e| DurableError::Corrupt {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
+        let p = crate::snapshot::restore(&bytes, &store, library).map_err(|e| unreadable(file.clone(), &e))?;
         if p.pid() != *pid {
             return Err(DurableError::Corrupt {
                 file,
@@ -434,9 +432,12 @@ pub fn open_for_resume(dir: &Path, library: &Library, in_flight: InFlight) -> Re
         process_limit: usize::try_from(m.meta.process_limit).unwrap_or(usize::MAX),
         ..Config::default()
     };
-    let sched = Scheduler::restore(config, &m.world, processes, in_flight).map_err(|e| DurableError::Corrupt {
-        file: dir.join(RUN_FILE),
-        reason: e.to_string(),
+    let sched = Scheduler::restore(config, &m.world, processes, in_flight).map_err(|e| match &e {
+        RestoreError::Snapshot(s) => unreadable(dir.join(RUN_FILE), s),
+        RestoreError::MissingProcess { .. } => DurableError::Corrupt {
+            file: dir.join(RUN_FILE),
+            reason: e.to_string(),
+        },
     })?;
     sweep(dir, &procs);
     let run = DurableRun::with(dir, key, lock, m.meta.clone(), m.generation, procs, m.modules);
@@ -476,4 +477,53 @@ pub fn read_listing(dir: &Path) -> Result<Listing, DurableError> {
         finished: m.finished,
         processes: m.summaries,
     })
+}
+
+/// The error for a snapshot in `file` that does not restore: one written by
+/// a build with another snapshot format is not corrupt, and says so.
+fn unreadable(file: PathBuf, e: &SnapshotError) -> DurableError {
+    match e {
+        SnapshotError::Header(HeaderError::UnsupportedVersion { .. }) => DurableError::OtherVersion {
+            file,
+            reason: e.to_string(),
+        },
+        _ => DurableError::Corrupt {
+            file,
+            reason: e.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{restore, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+
+    fn header(version: u16) -> Vec<u8> {
+        let mut bytes = SNAPSHOT_MAGIC.to_vec();
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&[0; 10]);
+        bytes
+    }
+
+    #[test]
+    fn a_snapshot_of_another_format_version_is_reported_as_such_not_as_corrupt() {
+        let store = ModuleStore::new();
+        let lib = Library::new();
+        let file = PathBuf::from("proc-1-1.state");
+        let Err(old) = restore(&header(SNAPSHOT_VERSION - 1), &store, &lib) else {
+            panic!("an old snapshot restored");
+        };
+        let e = unreadable(file.clone(), &old);
+        assert!(matches!(e, DurableError::OtherVersion { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains("another version of jobflow"), "{text}");
+        assert!(text.contains(&format!("version {}", SNAPSHOT_VERSION - 1)), "{text}");
+        assert!(!text.contains("corrupt"), "{text}");
+
+        let Err(damaged) = restore(&header(SNAPSHOT_VERSION), &store, &lib) else {
+            panic!("a damaged snapshot restored");
+        };
+        assert!(matches!(unreadable(file, &damaged), DurableError::Corrupt { .. }));
+    }
 }

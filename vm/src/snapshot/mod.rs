@@ -18,6 +18,7 @@
 //!                                   operand stack, try handlers, $ENV, pending
 //!                                   effect, outcome, next channel id,
 //!                                   control-variable sets, value graph
+//!                                   (string table, node table)
 //! ```
 //!
 //! The header is the `.jfc` one ([`crate::bytecode::format`]) with its own
@@ -25,9 +26,9 @@
 //! [`SnapshotError`], never a panic.
 //!
 //! **Values** keep their sharing: every Array and Dictionary is stored once
-//! in a node table and referred to by index, so two variables holding one
-//! Array still hold one Array after a restore, and cycles survive (see
-//! [`graph`]). Big integers, Datetimes (instant and IANA zone name; a zone
+//! in a node table and every String once in a string table, referred to by
+//! index, so two variables holding one Array still hold one Array after a
+//! restore, and cycles survive (see [`graph`]). Big integers, Datetimes (instant and IANA zone name; a zone
 //! without a name keeps its offset), Dates, Times, Timedeltas, patterns
 //! (recompiled on restore), bound methods, object handles and
 //! channel/process handles (ids: the embedder restores what they name) all
@@ -48,6 +49,7 @@
 //! them where the secrets may be; a later version adds protection.
 
 pub mod graph;
+mod hash_cache;
 pub mod run;
 mod state;
 
@@ -67,7 +69,7 @@ pub const SNAPSHOT_MAGIC: [u8; 4] = *b"JFS\0";
 
 /// The snapshot format version this build writes and reads. Bumped whenever
 /// the shape of the state or of an [`Effect`](crate::effect::Effect) changes.
-pub const SNAPSHOT_VERSION: u16 = 3;
+pub const SNAPSHOT_VERSION: u16 = 4;
 
 const SNAPSHOT_KIND: Kind = Kind {
     magic: SNAPSHOT_MAGIC,
@@ -134,7 +136,7 @@ impl ModuleStore {
 
     /// Adds `module` and returns its hash.
     pub fn insert(&mut self, module: Rc<Module>) -> Result<ModuleHash, SnapshotError> {
-        let hash = ModuleHash::of(&module).map_err(SnapshotError::Encode)?;
+        let hash = hash_cache::module_hash(&module).map_err(SnapshotError::Encode)?;
         self.modules.insert(hash, module);
         Ok(hash)
     }
@@ -170,7 +172,7 @@ pub fn module_hashes(process: &Process) -> Result<Vec<(String, ModuleHash)>, Sna
         .map(|lm| {
             Ok((
                 lm.abspath.clone(),
-                ModuleHash::of(&lm.module).map_err(SnapshotError::Encode)?,
+                hash_cache::module_hash(&lm.module).map_err(SnapshotError::Encode)?,
             ))
         })
         .collect()

@@ -29,7 +29,7 @@
 //! Values here are deep copies (channel messages, endings), so the world's
 //! value graph is independent of the processes'.
 
-use super::graph::{Encoder, Graph, Node};
+use super::graph::{Encoder, Graph, Tables};
 use super::state::OutcomeState;
 use super::SnapshotError;
 use crate::bytecode::format::{open, seal, HeaderError, Kind};
@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 pub const RUN_MAGIC: [u8; 4] = *b"JFW\0";
 
 /// The run snapshot format version this build writes and reads.
-pub const RUN_VERSION: u16 = 1;
+pub const RUN_VERSION: u16 = 2;
 
 const RUN_KIND: Kind = Kind {
     magic: RUN_MAGIC,
@@ -50,12 +50,13 @@ const RUN_KIND: Kind = Kind {
     what: "run snapshot",
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct RunState {
+#[derive(Debug, Serialize, Deserialize)]
+struct RunState<'a> {
     world: WorldState,
     ready: Vec<u64>,
     outcomes: Vec<(u64, OutcomeState)>,
-    nodes: Vec<Node>,
+    #[serde(borrow)]
+    values: Tables<'a>,
 }
 
 /// The shared state of a run, decoded.
@@ -81,7 +82,7 @@ pub fn save_run(world: &World, ready: &[u64], outcomes: &[(u64, &Outcome)]) -> R
         world,
         ready: ready.to_vec(),
         outcomes: outs,
-        nodes: enc.finish()?,
+        values: enc.finish()?,
     };
     let payload = postcard::to_allocvec(&state).map_err(SnapshotError::Encode)?;
     Ok(seal(RUN_KIND, &payload)?)
@@ -98,7 +99,7 @@ pub fn restore_run(bytes: &[u8]) -> Result<RunParts, SnapshotError> {
         }
         .into());
     }
-    let graph = Graph::build(state.nodes)?;
+    let graph = Graph::build(state.values)?;
     let world = state.world.restore(&graph)?;
     let mut outcomes = Vec::with_capacity(state.outcomes.len());
     for (pid, o) in state.outcomes {

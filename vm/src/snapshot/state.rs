@@ -5,7 +5,8 @@
 //! literals, so a field added to a process or a frame fails to compile here
 //! until the snapshot learns about it.
 
-use super::graph::{Encoder, Graph, GraphError, Node, SValue};
+use super::graph::{EncodeError, Encoder, Graph, GraphError, SValue, Tables};
+use super::hash_cache::module_hash;
 use super::{ModuleSource, SnapshotError};
 use crate::bytecode::format::ModuleHash;
 use crate::bytecode::{CtlSetId, EntityRef, FuncId, CTL_COUNT};
@@ -14,16 +15,19 @@ use crate::interp::frame::{CtlSet, Frame, Handler, JobEnd, Pending, SavedParams}
 use crate::native::Library;
 use crate::process::{EndKind, LinkedModule, Outcome, Process, RuntimeError};
 use crate::value::Value;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A module of the process: where it was loaded from and which module it
 /// is, by content hash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ModuleRef {
+pub(crate) struct ModuleRef<'a> {
     /// The flow's absolute object path.
-    pub abspath: String,
+    #[serde(borrow)]
+    pub abspath: Cow<'a, str>,
     /// The module's hash.
     pub hash: ModuleHash,
     /// Resolved callee (module index) per call site.
@@ -162,22 +166,24 @@ impl OutcomeState {
     }
 }
 
-/// Everything a process is, as plain data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ProcessState {
+/// Everything a process is, as plain data: written from borrowed parts of
+/// the process, read with its text borrowed from the snapshot's bytes.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ProcessState<'a> {
     pid: u64,
-    modules: Vec<ModuleRef>,
+    #[serde(borrow)]
+    modules: Vec<ModuleRef<'a>>,
     frames: Vec<FrameState>,
     slots: Vec<Option<SValue>>,
     stack: Vec<SValue>,
     handlers: Vec<(u32, u32)>,
     env: SValue,
     ctl_override: Option<u32>,
-    pending: Option<(PendingState, Effect)>,
+    pending: Option<(PendingState, Cow<'a, Effect>)>,
     finished: Option<OutcomeState>,
     next_channel: u64,
     /// A host job's outcome delivered but not yet run on.
-    delivered: Option<(crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>,
+    delivered: Option<Cow<'a, (crate::bytecode::JobBuiltin, crate::effect::HostOutcome)>>,
     /// A wait in the scheduler's world that ended and is not yet run on
     /// (what it delivered is part of a scheduler snapshot, not this one).
     woken: Option<PendingState>,
@@ -185,13 +191,14 @@ pub(crate) struct ProcessState {
     /// frames as in the process.
     ctl_sets: Vec<Vec<SValue>>,
     /// The value graph.
-    nodes: Vec<Node>,
+    #[serde(borrow)]
+    values: Tables<'a>,
 }
 
 /// Numbers each distinct control-variable set once.
 #[derive(Default)]
 struct CtlTable {
-    ids: HashMap<*const (), u32>,
+    ids: FxHashMap<*const (), u32>,
     sets: Vec<Vec<SValue>>,
 }
 
@@ -209,28 +216,32 @@ impl CtlTable {
     }
 }
 
-fn slots_state(slots: &[Option<Value>], enc: &mut Encoder) -> Result<Vec<Option<SValue>>, SnapshotError> {
-    slots
-        .iter()
-        .map(|s| s.as_ref().map(|v| enc.value(v)).transpose())
-        .collect()
+fn slots_state(slots: &[Option<Value>], enc: &mut Encoder) -> Result<Vec<Option<SValue>>, EncodeError> {
+    let mut out = Vec::with_capacity(slots.len());
+    for s in slots {
+        out.push(match s {
+            Some(v) => Some(enc.value(v)?),
+            None => None,
+        });
+    }
+    Ok(out)
 }
 
 fn u32_of(n: usize) -> Result<u32, SnapshotError> {
     u32::try_from(n).map_err(|_| SnapshotError::TooManyValues)
 }
 
-impl ProcessState {
+impl<'a> ProcessState<'a> {
     /// The state of `p`.
-    pub(crate) fn capture(p: &Process) -> Result<ProcessState, SnapshotError> {
+    pub(crate) fn capture(p: &'a Process) -> Result<ProcessState<'a>, SnapshotError> {
         let mut enc = Encoder::default();
         let mut ctls = CtlTable::default();
         let mut modules = Vec::with_capacity(p.modules.len());
         for lm in &p.modules {
-            let hash = ModuleHash::of(&lm.module).map_err(SnapshotError::Encode)?;
+            let hash = module_hash(&lm.module).map_err(SnapshotError::Encode)?;
             let site_cache = lm.site_cache.try_borrow().map_err(|_| SnapshotError::Busy)?.clone();
             modules.push(ModuleRef {
-                abspath: lm.abspath.clone(),
+                abspath: Cow::Borrowed(&lm.abspath),
                 hash,
                 site_cache,
             });
@@ -274,7 +285,7 @@ impl ProcessState {
         let pending = p
             .pending
             .as_ref()
-            .map(|(pending, effect)| (PendingState::of(*pending), effect.clone()));
+            .map(|(pending, effect)| (PendingState::of(*pending), Cow::Borrowed(effect)));
         Ok(ProcessState {
             pid: p.pid,
             modules,
@@ -287,17 +298,17 @@ impl ProcessState {
             pending,
             finished,
             next_channel: p.next_channel,
-            delivered: p.delivered.clone(),
+            delivered: p.delivered.as_ref().map(Cow::Borrowed),
             woken: p.woken.map(PendingState::of),
             ctl_sets: ctls.sets,
-            nodes: enc.finish()?,
+            values: enc.finish()?,
         })
     }
 
     /// Rebuilds the process, its modules supplied by `source` and linked
     /// against `library`; checks that everything the state refers to exists.
     pub(crate) fn restore(self, source: &dyn ModuleSource, library: &Library) -> Result<Process, SnapshotError> {
-        let graph = Graph::build(self.nodes)?;
+        let graph = Graph::build(self.values)?;
         let value = |v: &SValue| graph.value(v).map_err(SnapshotError::Graph);
         let slots_of = |s: &[Option<SValue>]| -> Result<Vec<Option<Value>>, SnapshotError> {
             s.iter().map(|v| v.as_ref().map(value).transpose()).collect()
@@ -309,7 +320,7 @@ impl ProcessState {
         for (i, m) in self.modules.into_iter().enumerate() {
             let Some(module) = source.module(&m.hash, &m.abspath) else {
                 return Err(SnapshotError::MissingModule {
-                    abspath: m.abspath,
+                    abspath: m.abspath.into_owned(),
                     hash: m.hash,
                 });
             };
@@ -319,7 +330,7 @@ impl ProcessState {
                 return Err(SnapshotError::Corrupt(Corruption::SiteCache));
             }
             *lm.site_cache.borrow_mut() = m.site_cache;
-            module_index.insert(m.abspath, u32_of(i)?);
+            module_index.insert(m.abspath.into_owned(), u32_of(i)?);
             modules.push(Rc::new(lm));
         }
 
@@ -393,11 +404,13 @@ impl ProcessState {
                 .collect(),
             env: value(&self.env)?,
             ctl_override: self.ctl_override.map(|c| CtlSetId::new(c as usize)),
-            pending: self.pending.map(|(kind, effect)| (kind.to_pending(), effect)),
+            pending: self
+                .pending
+                .map(|(kind, effect)| (kind.to_pending(), effect.into_owned())),
             finished,
             empty: Value::str(""),
             next_channel: self.next_channel,
-            delivered: self.delivered,
+            delivered: self.delivered.map(Cow::into_owned),
             armed: Vec::new(),
             woken: self.woken.map(PendingState::to_pending),
         };
