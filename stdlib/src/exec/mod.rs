@@ -7,6 +7,7 @@
 //! (blocking, one command at a time).
 
 mod local;
+pub mod session;
 pub mod ssh;
 mod words;
 

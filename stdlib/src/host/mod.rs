@@ -9,6 +9,8 @@
 //!   shared [`SshPool`]: one cached connection per jump chain, host, port
 //!   and user, with many concurrent channels on it (`__use_cache__ = false`
 //!   uses a connection of its own).
+//! - `session` blocks open a local `__shell__` or an SSH shell channel on
+//!   the same pool ([`crate::exec::session`]).
 //! - `urlopen` and `mailto` run on the same runtime. `mailto` takes the
 //!   `[mail]` defaults from `jobflow.toml` of [`HostOptions::flow_root`].
 //!
@@ -18,11 +20,12 @@
 mod calls;
 mod command;
 mod local_files;
+mod session;
 
 use crate::exec::ssh::{ClientOptions, SshPool};
 use crate::net::{MailConfig, NetError};
 use jobflow_vm::effect::EffectOutcome;
-use jobflow_vm::host::{Completion, Host, HostRequest};
+use jobflow_vm::host::{Completion, Host, HostRequest, HostSession, SessionEvents};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -139,6 +142,10 @@ impl Host for DefaultHost {
             }
             .instrument(span),
         );
+    }
+
+    fn open_session(&self, settings: jobflow_vm::effect::CommandSettings, events: SessionEvents) -> Box<dyn HostSession> {
+        session::open(&self.handle, self.shared.clone(), settings, events)
     }
 }
 

@@ -18,6 +18,7 @@ impl Process {
         self.stack.truncate(f.stack_base as usize);
         self.handlers.truncate(f.handler_base as usize);
         self.ctl_override = None;
+        self.note_left(self.frames.len(), self.handlers.len());
         match self.frames.last_mut() {
             Some(caller) => {
                 caller.status = status;
@@ -65,6 +66,8 @@ impl Process {
         self.stack.truncate(stack_base);
         self.handlers.truncate(handler_base);
         self.ctl_override = None;
+        // The restarted frame's sessions are left.
+        self.note_left(self.frames.len().saturating_sub(1), handler_base);
         Ok(Flow::Switch)
     }
 
@@ -99,6 +102,7 @@ impl Process {
                     self.slots.truncate(f.slot_base as usize);
                 }
             }
+            self.note_left(self.frames.len(), self.handlers.len());
             let debug = Value::dict_from_pairs([
                 (Value::str("message"), Value::str(abnormal.message.as_str())),
                 (Value::str("line"), Value::Int(i64::from(line))),

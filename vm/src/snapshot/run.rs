@@ -41,8 +41,9 @@ use serde::{Deserialize, Serialize};
 /// The first four bytes of every whole-run snapshot.
 pub const RUN_MAGIC: [u8; 4] = *b"JFW\0";
 
-/// The run snapshot format version this build writes and reads.
-pub const RUN_VERSION: u16 = 1;
+/// The run snapshot format version this build writes and reads (2: the
+/// world holds session channels).
+pub const RUN_VERSION: u16 = 2;
 
 const RUN_KIND: Kind = Kind {
     magic: RUN_MAGIC,

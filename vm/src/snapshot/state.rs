@@ -399,6 +399,7 @@ impl ProcessState {
             next_channel: self.next_channel,
             delivered: self.delivered,
             armed: Vec::new(),
+            left: None,
             woken: self.woken.map(PendingState::to_pending),
         };
         check_shape(&process)?;

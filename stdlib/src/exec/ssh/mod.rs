@@ -24,6 +24,7 @@ mod exec;
 pub mod known_hosts;
 mod pool;
 mod reboot;
+pub(crate) mod session;
 mod sftp;
 
 pub use client::ClientOptions;
