@@ -65,7 +65,10 @@ fn session_with_a_prompt() {
 } -> print($STATUS, type($RESULT))
 "#,
     );
-    assert_ok(&out, "[Password: ]\ngot secret\nto-stderr\ntrue\n1 timeout\n0 SessionChannel\n");
+    assert_ok(
+        &out,
+        "[Password: ]\ngot secret\nto-stderr\ntrue\n1 timeout\n0 SessionChannel\n",
+    );
 }
 
 #[test]

@@ -144,7 +144,11 @@ impl Host for DefaultHost {
         );
     }
 
-    fn open_session(&self, settings: jobflow_vm::effect::CommandSettings, events: SessionEvents) -> Box<dyn HostSession> {
+    fn open_session(
+        &self,
+        settings: jobflow_vm::effect::CommandSettings,
+        events: SessionEvents,
+    ) -> Box<dyn HostSession> {
         session::open(&self.handle, self.shared.clone(), settings, events)
     }
 }

@@ -78,7 +78,9 @@ impl Process {
                 Ok(())
             }
             Delivery::Failed(message) => Err(Abnormal::new(message)),
-            _ => Err(Abnormal::new("corrupt process: a session opened as another kind of wait")),
+            _ => Err(Abnormal::new(
+                "corrupt process: a session opened as another kind of wait",
+            )),
         }
     }
 

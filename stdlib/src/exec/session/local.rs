@@ -43,13 +43,13 @@ fn start(
     cmd: &mut tokio::process::Command,
     tx: mpsc::Sender<Chunk>,
 ) -> std::io::Result<(tokio::process::Child, tokio::process::ChildStdin)> {
-    let (reader, writer) = std::io::pipe()?;
+    let (writer, output) = tokio::net::unix::pipe::pipe()?;
+    let writer = writer.into_blocking_fd()?;
     cmd.stdout(writer.try_clone()?).stderr(writer);
     let mut child = cmd.spawn()?;
     // Our copies of the write end go with `cmd`; drop them now, so the
     // pipe ends when the shell (and what it started) closes it.
     *cmd = tokio::process::Command::new("true");
-    let output = tokio::net::unix::pipe::Receiver::from_owned_fd(std::os::fd::OwnedFd::from(reader))?;
     let stdin = child
         .stdin
         .take()

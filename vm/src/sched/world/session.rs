@@ -152,9 +152,7 @@ impl World {
         let left: Vec<u64> = self
             .sessions
             .iter()
-            .filter(|(_, s)| {
-                s.owner == pid && s.in_block() && (min_frames < s.frames || min_handlers < s.handlers)
-            })
+            .filter(|(_, s)| s.owner == pid && s.in_block() && (min_frames < s.frames || min_handlers < s.handlers))
             .map(|(id, _)| *id)
             .collect();
         for id in left {
@@ -373,5 +371,99 @@ impl World {
             SessionState::Ended(why) => Err(super::ChannelError::SessionEnded(why.clone())),
             SessionState::Lost(why) => Err(super::ChannelError::SessionLost(why.clone())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sched::wait::{Alt, Source};
+    use crate::sched::ChannelError;
+
+    fn on(id: u64) -> Alt {
+        Alt {
+            sources: vec![Source::Session(id)],
+            array: false,
+            guard: None,
+            peek: false,
+            deadline: None,
+        }
+    }
+
+    fn opened(w: &mut World, pid: u64) -> u64 {
+        let id = w.open_session(pid, 1, 0, CommandSettings::default()).unwrap();
+        assert!(matches!(w.take_session_ops().as_slice(), [SessionOp::Open { id: i, .. }] if *i == id));
+        w.session_event(id, SessionEvent::Opened);
+        assert_eq!(w.take_woken(), vec![pid]);
+        assert!(matches!(
+            w.take_delivery(pid),
+            Some(Delivery::Fired { value: Some(Value::SessionChannel(i)), .. }) if i == id
+        ));
+        id
+    }
+
+    #[test]
+    fn lines_go_to_waiters_and_reading_after_the_close_fails_once_empty() {
+        let mut w = World::new(10);
+        w.register(1, None, "/f");
+        let id = opened(&mut w, 1);
+        assert!(w.wait_event(1, vec![on(id)]).unwrap().is_none());
+        w.session_event(id, SessionEvent::Line("a".into()));
+        assert_eq!(w.take_woken(), vec![1]);
+        w.session_event(id, SessionEvent::Line("b".into()));
+        w.session_event(id, SessionEvent::Line("c".into()));
+        assert_eq!(w.session_data(id).unwrap(), "b\nc");
+        assert_eq!(w.session_line_count(id), 2, "data removes nothing");
+        w.close_session(id);
+        assert!(matches!(w.take_session_ops().as_slice(), [SessionOp::Close { .. }]));
+        assert_eq!(w.session_send(id, "x".into()), Err(SessionError::Closed));
+        w.session_event(id, SessionEvent::Line("late".into()));
+        assert_eq!(w.session_line_count(id), 2, "lines after the close are dropped");
+        assert!(w.wait_event(1, vec![on(id)]).unwrap().is_some());
+        assert!(w.wait_event(1, vec![on(id)]).unwrap().is_some());
+        assert_eq!(w.wait_event(1, vec![on(id)]).unwrap_err(), ChannelError::SessionClosed);
+    }
+
+    #[test]
+    fn one_session_at_a_time_and_left_blocks_are_swept() {
+        let mut w = World::new(10);
+        w.register(1, None, "/f");
+        let id = w.open_session(1, 2, 1, CommandSettings::default()).unwrap();
+        assert_eq!(
+            w.open_session(1, 3, 1, CommandSettings::default()),
+            Err(SessionError::Nested)
+        );
+        w.sweep_sessions(1, 2, 1);
+        assert!(matches!(w.session_state(id), Some(SessionState::Opening { .. })));
+        w.sweep_sessions(1, 2, 0);
+        assert_eq!(w.session_state(id), Some(&SessionState::Closed));
+        assert!(w.open_session(1, 2, 1, CommandSettings::default()).is_ok());
+    }
+
+    #[test]
+    fn a_failed_open_is_a_connection_failure_and_a_restart_loses_shells() {
+        let mut w = World::new(10);
+        for pid in [1, 2, 3] {
+            w.register(pid, None, "/f");
+        }
+        let bad = w.open_session(1, 1, 0, CommandSettings::default()).unwrap();
+        w.session_event(bad, SessionEvent::Failed("no shell".into()));
+        assert!(matches!(w.take_delivery(1), Some(Delivery::Unreachable(m)) if m == "no shell"));
+        w.take_session_ops();
+        assert_eq!(w.take_woken(), vec![1]);
+        let live = opened(&mut w, 2);
+        let opening = w.open_session(3, 1, 0, CommandSettings::default()).unwrap();
+        w.take_woken();
+        assert!(w.wait_event(2, vec![on(live)]).unwrap().is_none());
+        assert!(w.sessions_at_host());
+        w.lose_sessions(LOST_MESSAGE);
+        assert!(!w.sessions_at_host());
+        assert!(matches!(w.take_delivery(2), Some(Delivery::Unreachable(m)) if m == LOST_MESSAGE));
+        assert!(matches!(w.take_delivery(3), Some(Delivery::Unreachable(_))));
+        assert_eq!(
+            w.session_send(live, "x".into()),
+            Err(SessionError::Lost(LOST_MESSAGE.into()))
+        );
+        assert!(matches!(w.session_state(opening), Some(SessionState::Lost(_))));
     }
 }
