@@ -103,6 +103,7 @@ sections!(
     jobs_event,
     stdlib_channel,
     processes,
+    blocks_session,
 );
 
 /// The directory holding the sections.

@@ -310,7 +310,10 @@ fn builtin_function_as_a_job_sets_status() {
 #[test]
 fn unavailable_features_are_clear_runtime_errors() {
     let (_, o) = run("{ session s | print(1) }");
-    assert_eq!(aborted(&o).map(|a| a.0), Some("session: not available in this build"));
+    assert_eq!(
+        aborted(&o).map(|a| a.0),
+        Some("session: not available without a scheduler")
+    );
     let (_, o) = run("{ fork | print(1) }");
     assert_eq!(
         aborted(&o).map(|a| a.0),
@@ -402,6 +405,17 @@ fn run_sched(main: &str, limit: usize) -> (String, Outcome) {
     assert_eq!(sched.live(), 0, "every process ended");
     let o = sched.outcome(pid).cloned().expect("main ended");
     (String::from_utf8(out).unwrap(), o)
+}
+
+#[test]
+fn a_session_the_host_cannot_open_skips_its_body_with_a_connection_failure() {
+    // InstantHost keeps the default `Host::open_session`, which refuses.
+    let (out, o) = run_sched(
+        "{ session s | print('body') } =>> print($STATUS, $RESULT == '', $ERROR) -> { session t | print('body') } -> print('no')",
+        256,
+    );
+    assert_eq!(out, "-1 true this host cannot open sessions\n");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("this host cannot open sessions"));
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! SSH, HTTP, mail) is `jobflow_stdlib::host::DefaultHost`; an embedding
 //! service may route requests to its own executors instead.
 
-use crate::effect::{CommandRequest, EffectOutcome, HostCall};
+use crate::effect::{CommandRequest, CommandSettings, EffectOutcome, HostCall};
 
 /// One request for the host.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,56 @@ pub trait Host: Send + Sync {
     fn cancel(&self, pid: u64) {
         let _ = pid;
     }
+
+    /// Opens the interactive shell of a `session` block (`language.md`
+    /// 6.7) on the host of `settings` (locally `__shell__`) and returns at
+    /// once. What happens is reported to `events`, from any thread:
+    /// [`SessionEvent::Opened`] or [`SessionEvent::Failed`] first, then one
+    /// [`SessionEvent::Line`] per output line (stdout and stderr merged,
+    /// decoded with `__encoding__`, the line break and a trailing CR
+    /// removed; a trailing partial line after 0.2 s of silence, A36), and
+    /// [`SessionEvent::Ended`] when the shell goes away by itself. Dropping
+    /// the returned handle closes the session (kills the local shell,
+    /// closes the SSH channel).
+    ///
+    /// The default refuses: hosts that do not open sessions keep compiling
+    /// and a `session` block is skipped with a connection failure.
+    fn open_session(&self, settings: CommandSettings, events: SessionEvents) -> Box<dyn HostSession> {
+        let _ = settings;
+        events(SessionEvent::Failed("this host cannot open sessions".to_string()));
+        Box::new(NoSession)
+    }
+}
+
+/// What a host reports about a session it opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// The shell runs: the block's body starts.
+    Opened,
+    /// The shell could not be started or reached: the body is skipped with
+    /// a connection failure carrying this sentence.
+    Failed(String),
+    /// One line of output (or a partial line after 0.2 s of silence).
+    Line(String),
+    /// The shell ended by itself (or the connection broke), with why.
+    Ended(String),
+}
+
+/// Where a host reports [`SessionEvent`]s; callable from any thread.
+pub type SessionEvents = Box<dyn Fn(SessionEvent) + Send + Sync>;
+
+/// A session open at the host. Dropping it closes the session.
+pub trait HostSession: Send {
+    /// Writes `text` to the shell exactly as given (encoded with
+    /// `__encoding__`). A failure shows as [`SessionEvent::Ended`].
+    fn send(&self, text: String);
+}
+
+/// The handle of a session that never opened.
+struct NoSession;
+
+impl HostSession for NoSession {
+    fn send(&self, _text: String) {}
 }
 
 /// Performs one request and waits for its outcome: for drivers that run a

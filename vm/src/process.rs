@@ -202,6 +202,10 @@ pub struct Process {
     /// A wait in the world ended (event, join, spawn place): what it
     /// delivered is taken from the world when the process runs next.
     pub(crate) woken: Option<Pending>,
+    /// The fewest frames and `try` handlers the process had since the last
+    /// session sweep, when it dropped any (transient: swept before every
+    /// stop, so never part of a snapshot).
+    pub(crate) left: Option<(u32, u32)>,
 }
 
 impl Process {
@@ -284,6 +288,7 @@ impl Process {
             delivered: None,
             armed: Vec::new(),
             woken: None,
+            left: None,
         })
     }
 
@@ -362,7 +367,9 @@ impl Process {
         }
         let mut fuel = budget;
         loop {
-            match self.exec(ctx, &mut fuel) {
+            let exit = self.exec(ctx, &mut fuel);
+            self.sweep_sessions(ctx);
+            match exit {
                 Ok(crate::interp::Exit::Finished(o)) => {
                     self.finished = Some(o.clone());
                     return Step::Finished(o);

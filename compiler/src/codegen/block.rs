@@ -1,5 +1,9 @@
-//! Blocks (`language.md` 6.6, 6.7), compiled inline with jumps; `session`
-//! compiles to a runtime error in this build.
+//! Blocks (`language.md` 6.6, 6.7), compiled inline with jumps.
+//!
+//! A `session` block is `SessionOpen` (which jumps past the block when the
+//! session cannot start), the body, and `SessionClose`, where `break` goes
+//! too; `continue` closes the sessions it leaves on its way to the loop.
+//! Abnormal ends and returns that leave the block are closed by the VM.
 //!
 //! A fork branch or pfor body is compiled inline too, after a jump that
 //! the parent takes: `Spawn` starts a child process at the body with a deep
@@ -199,7 +203,30 @@ impl Gen<'_> {
                 self.emit(Instr::Join(list));
                 true
             }
-            BlockKind::Session { .. } => self.unavailable("session"),
+            BlockKind::Session { var, body } => {
+                let slot = self.new_slot(&var.name);
+                let open = self.code.len();
+                self.emit(Instr::SessionOpen { slot, target: 0 });
+                self.scopes.blocks.push(vec![(var.name.clone(), slot)]);
+                self.loops.push(LoopCtx {
+                    continue_to: 0,
+                    breaks: Vec::new(),
+                    try_depth: self.try_depth,
+                    session: Some(slot),
+                });
+                self.jobflow(body);
+                let close = self.here();
+                if let Some(l) = self.loops.pop() {
+                    for b in l.breaks {
+                        self.patch(b, close);
+                    }
+                }
+                self.scopes.blocks.pop();
+                self.emit(Instr::SessionClose(slot));
+                let end = self.here();
+                self.patch(open, end);
+                true
+            }
         }
     }
 
@@ -282,12 +309,6 @@ impl Gen<'_> {
         }
     }
 
-    fn unavailable(&mut self, what: &str) -> bool {
-        let c = self.str_const(&format!("{what}: not available in this build"));
-        self.emit(Instr::Unavailable(c));
-        true
-    }
-
     /// Pushes an `if` condition (`$RESULT` when none is written).
     fn condition(&mut self, cond: Option<&Expr>) {
         match cond {
@@ -325,6 +346,7 @@ impl Gen<'_> {
             continue_to: top,
             breaks: Vec::new(),
             try_depth: self.try_depth,
+            session: None,
         });
         self.jobflow(body);
         self.emit(Instr::Jump(top));

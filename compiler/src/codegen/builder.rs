@@ -58,6 +58,9 @@ pub(super) struct LoopCtx {
     pub breaks: Vec<usize>,
     /// How many `try` blocks were open when the loop started.
     pub try_depth: u32,
+    /// A `session` block (its variable's slot): `break` ends it, `continue`
+    /// closes it and goes on to the enclosing loop.
+    pub session: Option<Slot>,
 }
 
 /// The generator.
@@ -216,6 +219,7 @@ impl<'s> Gen<'s> {
                 Instr::ForNext { slot, .. } => Instr::ForNext { slot, target },
                 Instr::TryBegin(_) => Instr::TryBegin(target),
                 Instr::Spawn { slot, .. } => Instr::Spawn { slot, target },
+                Instr::SessionOpen { slot, .. } => Instr::SessionOpen { slot, target },
                 other => other,
             };
         }

@@ -242,8 +242,13 @@ impl Gen<'_> {
     }
 
     /// `break` (`is_break`) or `continue`: leaves the `try` blocks opened in
-    /// the loop, then jumps.
+    /// the loop (or session), then jumps; `continue` closes the sessions it
+    /// leaves on its way to the innermost loop.
     fn loop_exit(&mut self, is_break: bool) {
+        if !is_break && self.loops.last().is_some_and(|l| l.session.is_some()) {
+            self.continue_out_of_sessions();
+            return;
+        }
         let Some(depth) = self.loops.last().map(|l| l.try_depth) else {
             let c = self.str_const(if is_break {
                 "break outside a loop"
@@ -265,6 +270,36 @@ impl Gen<'_> {
             let target = self.loops.last().map(|l| l.continue_to).unwrap_or(0);
             self.emit(Instr::Jump(target));
         }
+    }
+
+    /// `continue` inside a `session` block: ends the `try` blocks and closes
+    /// the sessions between it and the innermost loop, then jumps.
+    fn continue_out_of_sessions(&mut self) {
+        let mut depth = self.try_depth;
+        let mut code = Vec::new();
+        let mut target = None;
+        for l in self.loops.iter().rev() {
+            for _ in l.try_depth..depth {
+                code.push(Instr::TryEnd);
+            }
+            depth = l.try_depth;
+            match l.session {
+                Some(slot) => code.push(Instr::SessionClose(slot)),
+                None => {
+                    target = Some(l.continue_to);
+                    break;
+                }
+            }
+        }
+        let Some(target) = target else {
+            let c = self.str_const("continue outside a loop");
+            self.emit(Instr::Unavailable(c));
+            return;
+        };
+        for i in code {
+            self.emit(i);
+        }
+        self.emit(Instr::Jump(target));
     }
 
     /// `name = value` in an assignment job, with the in-place append and

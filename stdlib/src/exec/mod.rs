@@ -8,6 +8,7 @@
 
 pub mod cancel;
 mod local;
+pub mod session;
 pub mod ssh;
 mod words;
 

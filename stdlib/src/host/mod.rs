@@ -9,6 +9,8 @@
 //!   shared [`SshPool`]: one cached connection per jump chain, host, port
 //!   and user, with many concurrent channels on it (`__use_cache__ = false`
 //!   uses a connection of its own).
+//! - `session` blocks open a local `__shell__` or an SSH shell channel on
+//!   the same pool ([`crate::exec::session`]).
 //! - `urlopen` and `mailto` run on the same runtime. `mailto` takes the
 //!   `[mail]` defaults from `jobflow.toml` of [`HostOptions::flow_root`].
 //!
@@ -23,13 +25,14 @@
 mod calls;
 mod command;
 mod local_files;
+mod session;
 
 use crate::exec::ssh::{ClientOptions, SshPool};
 use crate::exec::Cancel;
 use crate::net::{MailConfig, NetError};
 use jobflow_vm::bytecode::JobBuiltin;
 use jobflow_vm::effect::{CommandOutcome, EffectOutcome, HostOutcome};
-use jobflow_vm::host::{Completion, Host, HostRequest};
+use jobflow_vm::host::{Completion, Host, HostRequest, HostSession, SessionEvents};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -266,6 +269,14 @@ impl Host for DefaultHost {
         if self.in_flight.cancel(pid) {
             tracing::debug!(pid, "request cancelled");
         }
+    }
+
+    fn open_session(
+        &self,
+        settings: jobflow_vm::effect::CommandSettings,
+        events: SessionEvents,
+    ) -> Box<dyn HostSession> {
+        session::open(&self.handle, self.shared.clone(), settings, events)
     }
 }
 

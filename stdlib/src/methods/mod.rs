@@ -10,6 +10,7 @@ mod format;
 mod object;
 mod pattern;
 mod process;
+mod session;
 mod string;
 mod time;
 
@@ -99,6 +100,8 @@ pub fn register(lib: &mut Library) {
     lib.add_method("Channel", "clear_messages", channel::clear_messages);
     lib.add_property("Channel", "message_count", channel::message_count);
     lib.add_property("Channel", "event_count", channel::event_count);
+    lib.add_method("SessionChannel", "send", session::send);
+    lib.add_property("SessionChannel", "data", session::data);
 
     let process_properties: [(&'static str, jobflow_vm::native::PropertyFn); 21] = [
         ("pid", process::pid),

@@ -352,6 +352,8 @@ fn instr_text(m: &Module, body: &FuncBody, ins: Instr) -> String {
         I::Join(s) => format!("Join {}", slot(s)),
         I::EventArm { mode, spec } => format!("EventArm {} {}", event_mode_text(mode), spec_ref(m, spec)),
         I::EventWait(s) => format!("EventWait fired -> {}", slot(s)),
+        I::SessionOpen { slot: s, target } => format!("SessionOpen {} else -> {target}", slot(s)),
+        I::SessionClose(s) => format!("SessionClose {}", slot(s)),
     }
 }
 

@@ -554,6 +554,24 @@ pub enum Instr {
     /// the event job does, and stores the index of the alternative that
     /// fired in `slot`.
     EventWait(Slot),
+
+    // ---- sessions (`language.md` 6.7) ---------------------------------
+    /// `[] -> []`: opens a session on the host of the control variables
+    /// visible at the job and binds its SessionChannel to `slot`; a session
+    /// the process already has open (a session within a session at run
+    /// time) is a runtime error. If the session cannot start: a connection
+    /// failure (`$STATUS` -1, `$RESULT` `''`, `$ERROR` the message) and a
+    /// jump to `target`, past the body and its [`Instr::SessionClose`].
+    SessionOpen {
+        /// The session variable.
+        slot: Slot,
+        /// Where to go when the session cannot start.
+        target: u32,
+    },
+    /// `[] -> []`: closes the session in `slot` (leaving its block: the end
+    /// of the body, `break`, or `continue` out of it); `$STATUS` 0,
+    /// `$RESULT` the closed channel.
+    SessionClose(Slot),
 }
 
 /// The head of an event job as [`Instr::EventArm`] finds it on the stack.

@@ -634,6 +634,14 @@ fn effect(module: &Module, body: &FuncBody, ins: Instr) -> Result<Effect, Reason
             Effect::job(0)
         }
         I::EventArm { mode, spec } => Effect::job(count(mode.operands() + check_spec(module, spec)?)?),
+        I::SessionOpen { slot, target } => {
+            check_slot(body, slot, 1)?;
+            Effect::job(0).branch(target, 0, 0)
+        }
+        I::SessionClose(slot) => {
+            check_slot(body, slot, 1)?;
+            Effect::job(0)
+        }
     })
 }
 

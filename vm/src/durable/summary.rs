@@ -55,6 +55,7 @@ fn sources(list: &[Source]) -> String {
         .map(|s| match s {
             Source::Channel(c) => format!("channel {c}"),
             Source::Process(p) => format!("process {p}"),
+            Source::Session(id) => format!("session {id}"),
         })
         .collect();
     if words.is_empty() {

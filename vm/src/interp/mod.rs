@@ -9,6 +9,7 @@ pub mod node;
 pub mod ops;
 pub mod procs;
 pub mod run;
+pub mod session;
 pub mod unwind;
 
 use crate::effect::Effect;

@@ -119,11 +119,12 @@ impl Process {
             delivered: None,
             armed: Vec::new(),
             woken: None,
+            left: None,
         })
     }
 
     /// The value of a slot of the running frame.
-    fn slot_value(&self, slot: Slot) -> Value {
+    pub(super) fn slot_value(&self, slot: Slot) -> Value {
         let base = self.frames.last().map_or(0, |f| f.slot_base as usize);
         self.slots
             .get(base + slot.index())
@@ -133,7 +134,7 @@ impl Process {
     }
 
     /// Sets a slot of the running frame.
-    fn set_slot(&mut self, slot: Slot, v: Value) {
+    pub(super) fn set_slot(&mut self, slot: Slot, v: Value) {
         let base = self.frames.last().map_or(0, |f| f.slot_base as usize);
         if let Some(s) = self.slots.get_mut(base + slot.index()) {
             *s = Some(v);
@@ -264,6 +265,16 @@ impl Process {
                 alt
             }
             Delivery::Failed(message) => return Err(Abnormal::new(message)),
+            Delivery::Unreachable(message) => {
+                // A session lost when the run was restarted.
+                if let Some(f) = self.frames.last_mut() {
+                    f.status = -1;
+                    f.end = JobEnd::ConnectionFailure;
+                    f.result = Value::str("");
+                    f.error = Value::str(message);
+                }
+                0
+            }
             Delivery::Joined { .. } | Delivery::SpawnSlot => {
                 return Err(Abnormal::new("corrupt process: an event wait ended as another kind"))
             }
@@ -297,6 +308,7 @@ impl Process {
             },
             Pending::Event => match (self.waiting_instr(), d) {
                 (Some(Instr::EventWait(slot)), Some(d)) => self.event_done(slot, d),
+                (Some(Instr::SessionOpen { slot, target }), Some(d)) => self.session_opened(slot, target, d),
                 _ => Err(Abnormal::new("event: the outcome of the wait was lost")),
             },
             Pending::Join => match (self.waiting_instr(), d) {
@@ -320,7 +332,7 @@ fn event_sources(v: &Value) -> Result<(Vec<Source>, bool), Abnormal> {
         match v {
             Value::Channel(c) => Ok(Source::Channel(*c)),
             Value::Process(p) => Ok(Source::Process(*p)),
-            Value::SessionChannel(_) => Err(Abnormal::new("session: not available in this build")),
+            Value::SessionChannel(s) => Ok(Source::Session(*s)),
             other => Err(Abnormal::new(format!(
                 "cannot wait for a value of type {}",
                 other.type_name()

@@ -599,6 +599,8 @@ impl Process {
                     Instr::Join(slot) => flow!(self.join(ctx, slot)),
                     Instr::EventArm { mode, spec } => flow!(self.event_arm(ctx, &lm, mode, spec)),
                     Instr::EventWait(slot) => flow!(self.event_wait(ctx, slot)),
+                    Instr::SessionOpen { .. } => flow!(self.session_open(ctx, &lm)),
+                    Instr::SessionClose(slot) => flow!(self.session_close(ctx, slot)),
                     Instr::End => {
                         let f = top!();
                         let (status, result, error) = (f.status, f.result.clone(), f.error.clone());

@@ -22,6 +22,7 @@ impl Process {
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             self.trace_flow_return(f.module, f.func, status);
         }
+        self.note_left(self.frames.len(), self.handlers.len());
         match self.frames.last_mut() {
             Some(caller) => {
                 caller.status = status;
@@ -82,6 +83,8 @@ impl Process {
         self.stack.truncate(stack_base);
         self.handlers.truncate(handler_base);
         self.ctl_override = None;
+        // The restarted frame's sessions are left.
+        self.note_left(self.frames.len().saturating_sub(1), handler_base);
         Ok(Flow::Switch)
     }
 
@@ -116,6 +119,7 @@ impl Process {
                     self.slots.truncate(f.slot_base as usize);
                 }
             }
+            self.note_left(self.frames.len(), self.handlers.len());
             let debug = Value::dict_from_pairs([
                 (Value::str("message"), Value::str(abnormal.message.as_str())),
                 (Value::str("line"), Value::Int(i64::from(line))),

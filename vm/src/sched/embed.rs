@@ -51,12 +51,18 @@ impl Scheduler {
     pub fn turn(&mut self, services: &mut Services<'_>, max_block: Option<Duration>) {
         self.cancel_at_host(services.host);
         self.pump(None);
+        self.flush_sessions(services.host);
         if let Some(pid) = self.ready.pop_front() {
             self.run_slice(pid, services);
             return;
         }
         let next = self.timers.next_deadline();
-        if !self.procs.is_empty() && self.in_flight == 0 && next.is_none() && self.suspended.is_empty() {
+        if !self.procs.is_empty()
+            && self.in_flight == 0
+            && next.is_none()
+            && self.suspended.is_empty()
+            && !self.world.sessions_at_host()
+        {
             let message = limit_message(self.world.limit());
             if self.world.fail_spawn_waiters(&message) || self.world.fail_waits(DEADLOCK) {
                 self.collect_woken();

@@ -42,11 +42,12 @@ pub mod wait;
 pub mod world;
 
 pub use record::{ProcState, Record};
+pub use world::session::{SessionError, SessionOp, SessionState, LOST_MESSAGE};
 pub use world::{ChannelError, World, DEFAULT_PROCESS_LIMIT};
 
 use crate::context::{FlowLoader, RunContext};
 use crate::effect::{Effect, EffectOutcome};
-use crate::host::{Host, HostRequest};
+use crate::host::{Host, HostRequest, HostSession, SessionEvent};
 use crate::native::{Library, ObjectTree};
 use crate::process::{EndKind, Outcome, Process, Step};
 use crate::value::Value;
@@ -101,6 +102,8 @@ enum Wake {
     Resume(u64),
     /// Nothing to do: wake a blocked [`Scheduler::turn`] ([`Waker::poke`]).
     Poke,
+    /// The host reports on session `id`.
+    Session(u64, SessionEvent),
 }
 
 /// Resumes `suspend()`ed processes from any thread (a signal handler's
@@ -146,6 +149,8 @@ pub struct Scheduler {
     changed: HashSet<u64>,
     /// Restored processes whose in-flight job starts again.
     rerun: Vec<u64>,
+    /// Sessions open at the host, by id; dropping a handle closes it.
+    sessions: HashMap<u64, Box<dyn HostSession>>,
 }
 
 impl Default for Scheduler {
@@ -182,6 +187,7 @@ impl Scheduler {
             checkpoint: None,
             changed: HashSet::new(),
             rerun: Vec::new(),
+            sessions: HashMap::new(),
         }
     }
 
@@ -283,6 +289,7 @@ impl Scheduler {
         self.cancel_at_host(services.host);
         loop {
             self.pump(None);
+            self.flush_sessions(services.host);
             match self.ready.pop_front() {
                 Some(pid) => self.run_slice(pid, services),
                 None => return,
@@ -295,6 +302,7 @@ impl Scheduler {
         loop {
             self.cancel_at_host(services.host);
             self.pump(None);
+            self.flush_sessions(services.host);
             if let Some(pid) = self.ready.pop_front() {
                 self.run_slice(pid, services);
                 continue;
@@ -303,7 +311,7 @@ impl Scheduler {
                 return;
             }
             let next = self.timers.next_deadline();
-            if self.in_flight == 0 && next.is_none() && self.suspended.is_empty() {
+            if self.in_flight == 0 && next.is_none() && self.suspended.is_empty() && !self.world.sessions_at_host() {
                 let message = limit_message(self.world.limit());
                 if self.world.fail_spawn_waiters(&message) || self.world.fail_waits(DEADLOCK) {
                     continue;
@@ -375,6 +383,12 @@ impl Scheduler {
             }
             Wake::Resume(pid) => self.resume(pid),
             Wake::Poke => {}
+            Wake::Session(id, event) => {
+                if matches!(event, SessionEvent::Failed(_) | SessionEvent::Ended(_)) {
+                    self.sessions.remove(&id);
+                }
+                self.world.session_event(id, event);
+            }
         }
     }
 
@@ -418,9 +432,11 @@ impl Scheduler {
                 r.current_job = flow.to_string();
             }
         }
+        self.flush_sessions(services.host);
         match step {
             Step::Finished(outcome) => {
                 self.finish(pid, outcome);
+                self.flush_sessions(services.host);
                 self.checkpoint_now();
             }
             Step::OutOfBudget => {
@@ -458,6 +474,34 @@ impl Scheduler {
                 tracing::debug!(target: trace::TARGET, pid, "waiting for an event or children");
                 if let Some(deadline) = self.world.deadline(pid) {
                     self.timers.set(pid, deadline, TimerKind::Event);
+                }
+            }
+        }
+    }
+
+    /// Asks the host what the processes' session blocks need: opening,
+    /// writing to and closing shells.
+    fn flush_sessions(&mut self, host: &dyn Host) {
+        for op in self.world.take_session_ops() {
+            match op {
+                SessionOp::Open { id, settings } => {
+                    let tx = self.tx.clone();
+                    let events = Box::new(move |event: SessionEvent| {
+                        // The scheduler is gone only if the run was abandoned.
+                        let _ = tx.send(Wake::Session(id, event));
+                    });
+                    tracing::debug!(session = id, host = settings.host.as_deref(), "opening a session");
+                    let handle = host.open_session(*settings, events);
+                    self.sessions.insert(id, handle);
+                }
+                SessionOp::Send { id, text } => {
+                    if let Some(h) = self.sessions.get(&id) {
+                        h.send(text);
+                    }
+                }
+                SessionOp::Close { id } => {
+                    tracing::debug!(session = id, "closing a session");
+                    self.sessions.remove(&id);
                 }
             }
         }

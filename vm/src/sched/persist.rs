@@ -197,6 +197,9 @@ impl Scheduler {
                 },
             }
         }
+        // No shell survives a restart: its opener and its readers get a
+        // connection failure.
+        s.world.lose_sessions(super::LOST_MESSAGE);
         // Waits that ended before the snapshot but were not yet handed over.
         s.collect_woken();
         Ok(s)

@@ -12,6 +12,8 @@ pub enum Source {
     Channel(u64),
     /// A process: its end.
     Process(u64),
+    /// A session channel: its next (matching) output line.
+    Session(u64),
 }
 
 impl Source {
@@ -20,6 +22,7 @@ impl Source {
         match self {
             Source::Channel(id) => Value::Channel(id),
             Source::Process(pid) => Value::Process(pid),
+            Source::Session(id) => Value::SessionChannel(id),
         }
     }
 }
@@ -88,4 +91,8 @@ pub enum Delivery {
     SpawnSlot,
     /// The wait can never end: a runtime error at the waiting job.
     Failed(String),
+    /// A connection failure at the waiting job (`$STATUS` -1, `$RESULT`
+    /// `''`, `$ERROR` the message): a session that could not start, or one
+    /// lost when a durable run was restarted.
+    Unreachable(String),
 }

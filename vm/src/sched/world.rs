@@ -13,6 +13,7 @@
 //! it, so a message left queued is one no current waiter wants, and a new
 //! receiver may take it without overtaking anyone.
 
+pub mod session;
 pub mod state;
 
 use super::channel::{Channel, Taken};
@@ -43,6 +44,16 @@ pub enum ChannelError {
     /// A guard could not be matched (an invalid pattern).
     #[error("{0}")]
     Guard(String),
+    /// Waiting on a session whose block was left, with nothing left to read.
+    #[error("the session is closed and has no more output")]
+    SessionClosed,
+    /// Waiting on a session whose shell ended, with nothing left to read.
+    #[error("the session's shell has ended: {0}")]
+    SessionEnded(String),
+    /// Waiting on a session lost when the run was restarted: a connection
+    /// failure, not a runtime error.
+    #[error("{0}")]
+    SessionLost(String),
 }
 
 /// A fork/pfor waiting for its children: how many are still running
@@ -77,6 +88,11 @@ pub struct World {
     /// Processes waiting for a place under the limit, in order.
     spawn_waiters: VecDeque<u64>,
     deliveries: HashMap<u64, Delivery>,
+    /// Session channels, by id.
+    sessions: HashMap<u64, session::Session>,
+    next_session: u64,
+    /// What the scheduler must ask of the host for sessions.
+    session_ops: Vec<session::SessionOp>,
 }
 
 impl Default for World {
@@ -103,6 +119,9 @@ impl World {
             proc_waiters: HashMap::new(),
             spawn_waiters: VecDeque::new(),
             deliveries: HashMap::new(),
+            sessions: HashMap::new(),
+            next_session: 1,
+            session_ops: Vec::new(),
         }
     }
 
@@ -281,6 +300,7 @@ impl World {
         match self.try_alts(&alts) {
             Ok(Some(d)) => self.complete(pid, d),
             Ok(None) => {}
+            Err(ChannelError::SessionLost(m)) => self.complete(pid, Delivery::Unreachable(m)),
             Err(e) => self.complete(pid, Delivery::Failed(e.to_string())),
         }
     }
@@ -299,6 +319,16 @@ impl World {
                             .channel(c)
                             .try_take(alt.guard.as_ref(), alt.peek)
                             .map_err(|e| ChannelError::Guard(e.to_string()))?;
+                        taken.map(|Taken { id, value }| {
+                            if alt.peek {
+                                Value::array(vec![Value::Int(id as i64), value])
+                            } else {
+                                value
+                            }
+                        })
+                    }
+                    Source::Session(s) => {
+                        let taken = self.session_take(s, alt.guard.as_ref(), alt.peek)?;
                         taken.map(|Taken { id, value }| {
                             if alt.peek {
                                 Value::array(vec![Value::Int(id as i64), value])
@@ -339,8 +369,11 @@ impl World {
     /// suspend (the wait is registered; its earliest deadline is the
     /// scheduler's timer).
     pub fn wait_event(&mut self, pid: u64, alts: Vec<Alt>) -> Result<Option<Delivery>, ChannelError> {
-        if let Some(d) = self.try_alts(&alts)? {
-            return Ok(Some(d));
+        match self.try_alts(&alts) {
+            Ok(Some(d)) => return Ok(Some(d)),
+            Ok(None) => {}
+            Err(ChannelError::SessionLost(m)) => return Ok(Some(Delivery::Unreachable(m))),
+            Err(e) => return Err(e),
         }
         self.seq += 1;
         let wait = EventWait { alts, seq: self.seq };
@@ -356,6 +389,12 @@ impl World {
                         let ch = self.channel(c);
                         if !ch.waiters.iter().any(|(_, p)| *p == pid) {
                             ch.add_waiter(wait.seq, pid);
+                        }
+                    }
+                    Source::Session(s) => {
+                        let q = &mut self.session_queue(s).queue;
+                        if !q.waiters.iter().any(|(_, p)| *p == pid) {
+                            q.add_waiter(wait.seq, pid);
                         }
                     }
                     Source::Process(p) => {
@@ -514,6 +553,11 @@ impl World {
                                 ch.remove_waiter(pid);
                             }
                         }
+                        Source::Session(s) => {
+                            if let Some(s) = self.sessions.get_mut(&s) {
+                                s.queue.remove_waiter(pid);
+                            }
+                        }
                         Source::Process(p) => {
                             if let Some(list) = self.proc_waiters.get_mut(&p) {
                                 list.retain(|x| *x != pid);
@@ -538,6 +582,7 @@ impl World {
     pub fn process_ended(&mut self, pid: u64, ending: Ending, aborted: bool) {
         self.unregister(pid);
         self.deliveries.remove(&pid);
+        self.close_sessions_of(pid);
         let Some(r) = self.records.get_mut(&pid) else {
             return;
         };

@@ -41,7 +41,8 @@ use serde::{Deserialize, Serialize};
 /// The first four bytes of every whole-run snapshot.
 pub const RUN_MAGIC: [u8; 4] = *b"JFW\0";
 
-/// The run snapshot format version this build writes and reads.
+/// The run snapshot format version this build writes and reads (2: the
+/// world holds session channels; values through the string and item tables).
 pub const RUN_VERSION: u16 = 2;
 
 const RUN_KIND: Kind = Kind {

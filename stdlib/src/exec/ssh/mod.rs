@@ -27,6 +27,7 @@ pub mod known_hosts;
 mod pool;
 mod pool_key;
 mod reboot;
+pub(crate) mod session;
 mod sftp;
 
 pub use client::ClientOptions;

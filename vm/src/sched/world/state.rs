@@ -1,12 +1,14 @@
 //! The plain-data form of a [`World`] for whole-run snapshots
 //! ([`crate::snapshot::run`]): records, channels with their queued
-//! messages and waiters, event waits, joins, spawn waiters and deliveries.
+//! messages and waiters, event waits, joins, spawn waiters, deliveries and
+//! session channels (their queued lines and state; never the shell itself).
 //!
 //! Values (endings, messages, guards, deliveries) go through the snapshot's
 //! value graph ([`Encoder`], [`Graph`]). Children started during a slice
 //! (`spawned`) are never pending when a snapshot is taken (the scheduler
 //! takes them right after each slice), so they are not part of the state.
 
+use super::session::{Session, SessionState};
 use super::{Join, World};
 use crate::sched::channel::{Channel, Guard, GuardMode, Message};
 use crate::sched::record::{Ending, ProcState, Record};
@@ -86,6 +88,7 @@ struct ChannelS {
 enum SourceS {
     Channel(u64),
     Process(u64),
+    Session(u64),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +108,27 @@ enum DeliveryS {
     Joined { failed: i64 },
     SpawnSlot,
     Failed(String),
+    Unreachable(String),
+}
+
+/// A session's state; the shell itself never survives a restart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+enum SessionStateS {
+    Opening { opener: u64 },
+    Open,
+    Ended(String),
+    Closed,
+    Lost(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct SessionS {
+    id: u64,
+    owner: u64,
+    frames: u32,
+    handlers: u32,
+    state: SessionStateS,
+    queue: ChannelS,
 }
 
 /// Everything a [`World`] holds, as plain data.
@@ -125,6 +149,8 @@ pub(crate) struct WorldState {
     proc_waiters: Vec<(u64, Vec<u64>)>,
     spawn_waiters: Vec<u64>,
     deliveries: Vec<(u64, DeliveryS)>,
+    sessions: Vec<SessionS>,
+    next_session: u64,
 }
 
 /// What a waiting process waits for in the world, for listings
@@ -152,6 +178,34 @@ fn sorted<K: Ord + Copy, V>(map: &HashMap<K, V>) -> Vec<(K, &V)> {
     out
 }
 
+fn channel_state(id: u64, c: &Channel, enc: &mut Encoder) -> Result<ChannelS, SnapshotError> {
+    let mut queue = Vec::with_capacity(c.queue.len());
+    for m in &c.queue {
+        queue.push((m.id, enc.value(&m.value)?));
+    }
+    Ok(ChannelS {
+        id,
+        queue,
+        next_id: c.next_id,
+        waiters: c.waiters.clone(),
+    })
+}
+
+fn channel_of(c: ChannelS, graph: &Graph) -> Result<Channel, SnapshotError> {
+    let mut queue = VecDeque::with_capacity(c.queue.len());
+    for (id, v) in &c.queue {
+        queue.push_back(Message {
+            id: *id,
+            value: graph.value(v)?,
+        });
+    }
+    Ok(Channel {
+        queue,
+        next_id: c.next_id,
+        waiters: c.waiters,
+    })
+}
+
 fn alt_state(a: &Alt, enc: &mut Encoder) -> Result<AltS, SnapshotError> {
     Ok(AltS {
         sources: a
@@ -160,6 +214,7 @@ fn alt_state(a: &Alt, enc: &mut Encoder) -> Result<AltS, SnapshotError> {
             .map(|s| match *s {
                 Source::Channel(c) => SourceS::Channel(c),
                 Source::Process(p) => SourceS::Process(p),
+                Source::Session(s) => SourceS::Session(s),
             })
             .collect(),
         array: a.array,
@@ -180,6 +235,7 @@ fn alt_of(a: &AltS, graph: &Graph) -> Result<Alt, SnapshotError> {
             .map(|s| match *s {
                 SourceS::Channel(c) => Source::Channel(c),
                 SourceS::Process(p) => Source::Process(p),
+                SourceS::Session(s) => Source::Session(s),
             })
             .collect(),
         array: a.array,
@@ -227,15 +283,23 @@ impl World {
         }
         let mut channels = Vec::with_capacity(self.channels.len());
         for (id, c) in sorted(&self.channels) {
-            let mut queue = Vec::with_capacity(c.queue.len());
-            for m in &c.queue {
-                queue.push((m.id, enc.value(&m.value)?));
-            }
-            channels.push(ChannelS {
+            channels.push(channel_state(id, c, enc)?);
+        }
+        let mut sessions = Vec::with_capacity(self.sessions.len());
+        for (id, s) in sorted(&self.sessions) {
+            sessions.push(SessionS {
                 id,
-                queue,
-                next_id: c.next_id,
-                waiters: c.waiters.clone(),
+                owner: s.owner,
+                frames: s.frames,
+                handlers: s.handlers,
+                state: match &s.state {
+                    SessionState::Opening { opener } => SessionStateS::Opening { opener: *opener },
+                    SessionState::Open => SessionStateS::Open,
+                    SessionState::Ended(m) => SessionStateS::Ended(m.clone()),
+                    SessionState::Closed => SessionStateS::Closed,
+                    SessionState::Lost(m) => SessionStateS::Lost(m.clone()),
+                },
+                queue: channel_state(id, &s.queue, enc)?,
             });
         }
         let mut events = Vec::with_capacity(self.events.len());
@@ -258,6 +322,7 @@ impl World {
                 Delivery::Joined { failed } => DeliveryS::Joined { failed: *failed },
                 Delivery::SpawnSlot => DeliveryS::SpawnSlot,
                 Delivery::Failed(m) => DeliveryS::Failed(m.clone()),
+                Delivery::Unreachable(m) => DeliveryS::Unreachable(m.clone()),
             };
             deliveries.push((pid, d));
         }
@@ -281,6 +346,8 @@ impl World {
                 .collect(),
             spawn_waiters: self.spawn_waiters.iter().copied().collect(),
             deliveries,
+            sessions,
+            next_session: self.next_session,
         })
     }
 
@@ -345,22 +412,28 @@ impl WorldState {
             );
         }
         for c in self.channels {
-            let mut queue = VecDeque::with_capacity(c.queue.len());
-            for (id, v) in &c.queue {
-                queue.push_back(Message {
-                    id: *id,
-                    value: graph.value(v)?,
-                });
-            }
-            w.channels.insert(
-                c.id,
-                Channel {
-                    queue,
-                    next_id: c.next_id,
-                    waiters: c.waiters,
+            w.channels.insert(c.id, channel_of(c, graph)?);
+        }
+        for s in self.sessions {
+            let state = match s.state {
+                SessionStateS::Opening { opener } => SessionState::Opening { opener },
+                SessionStateS::Open => SessionState::Open,
+                SessionStateS::Ended(m) => SessionState::Ended(m),
+                SessionStateS::Closed => SessionState::Closed,
+                SessionStateS::Lost(m) => SessionState::Lost(m),
+            };
+            w.sessions.insert(
+                s.id,
+                Session {
+                    owner: s.owner,
+                    frames: s.frames,
+                    handlers: s.handlers,
+                    state,
+                    queue: channel_of(s.queue, graph)?,
                 },
             );
         }
+        w.next_session = self.next_session;
         w.next_pid = self.next_pid;
         w.next_channel = self.next_channel;
         w.seq = self.seq;
@@ -397,6 +470,7 @@ impl WorldState {
                 DeliveryS::Joined { failed } => Delivery::Joined { failed },
                 DeliveryS::SpawnSlot => Delivery::SpawnSlot,
                 DeliveryS::Failed(m) => Delivery::Failed(m),
+                DeliveryS::Unreachable(m) => Delivery::Unreachable(m),
             };
             w.deliveries.insert(pid, d);
         }
