@@ -370,3 +370,31 @@ fn two_programs_never_drive_one_directory() {
     assert_eq!(again.status, Some(2), "{again:?}");
     r.kill();
 }
+
+/// A live shell cannot survive a restart: after `resume`, the lines already
+/// queued can still be read, then the session is a connection failure
+/// (docs/sessions.md).
+#[test]
+fn a_session_is_lost_on_restart_but_its_queued_lines_are_not() {
+    let dir = tempdir();
+    let flow = "\
+{ __shell__ = '/bin/sh' |
+  {session s |
+    [s.send: 'echo one; echo two\\n'] -> <s> -> print('got', $RESULT) -> print('before')
+    -> ['sleep 3'] -> <s: 5> -> print('then', $RESULT)
+    -> <s: 5> =>> print('lost', $STATUS, $ERROR)
+  }
+} -> exit(5)
+";
+    let (state, before) = run_and_kill(dir.path(), flow, "before", "command: sleep 3", &[]);
+    assert_eq!(before, vec!["got one", "before"]);
+    let out = resume(dir.path(), &state, &[]);
+    assert_eq!(out.status, Some(5), "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.first().copied(), Some("then two"), "{out:?}");
+    let lost = lines.get(1).copied().unwrap_or_default();
+    assert!(
+        lost.starts_with("lost -1 ") && lost.contains("restart"),
+        "the second wait fails as a lost session: {out:?}"
+    );
+}
