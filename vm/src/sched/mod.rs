@@ -490,7 +490,7 @@ impl Scheduler {
                         // The scheduler is gone only if the run was abandoned.
                         let _ = tx.send(Wake::Session(id, event));
                     });
-                    tracing::debug!(session = id, host = settings.host.as_deref(), "opening a session");
+                    trace::session_opening(id, &settings);
                     let handle = host.open_session(*settings, events);
                     self.sessions.insert(id, handle);
                 }
@@ -500,7 +500,7 @@ impl Scheduler {
                     }
                 }
                 SessionOp::Close { id } => {
-                    tracing::debug!(session = id, "closing a session");
+                    trace::session_closed(id);
                     self.sessions.remove(&id);
                 }
             }

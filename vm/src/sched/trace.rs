@@ -122,6 +122,16 @@ pub(super) fn job_ended(pid: u64, at: AtHost, outcome: &EffectOutcome) {
     }
 }
 
+/// A `session` block asks the host for a shell.
+pub(super) fn session_opening(session: u64, settings: &CommandSettings) {
+    tracing::info!(target: TARGET, session, on = %place(settings), "session opening");
+}
+
+/// A `session` block was left: its shell is closed.
+pub(super) fn session_closed(session: u64) {
+    tracing::info!(target: TARGET, session, "session closed");
+}
+
 /// Reports that `pid` sleeps until `until_nanos` (Unix nanoseconds).
 pub(super) fn sleeping(pid: u64, until_nanos: i128) {
     if !tracing::enabled!(target: TARGET, tracing::Level::INFO) {
