@@ -10,7 +10,7 @@ mod smtp_sink;
 #[path = "conformance/runner.rs"]
 mod runner;
 
-use runner::Outcome;
+use runner::{assert_ok, Outcome};
 use std::time::Duration;
 
 fn run(source: &str, args: &[&str]) -> (tempfile::TempDir, Outcome) {
@@ -20,16 +20,6 @@ fn run(source: &str, args: &[&str]) -> (tempfile::TempDir, Outcome) {
     all.extend_from_slice(args);
     let out = runner::run_jobflow(all, dir.path(), Duration::from_secs(30));
     (dir, out)
-}
-
-fn assert_ok(out: &Outcome, expected: &str) {
-    assert_eq!(
-        (out.status, out.stdout.as_str()),
-        (Some(0), expected),
-        "{}\nstderr:\n{}",
-        out.describe_end(),
-        out.stderr
-    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ mod runner;
 use jobflow::host::HostOptions;
 use jobflow::{EndKind, Engine, MemoryOutput, NO_PARAMS};
 use jobflow_stdlib::exec::ssh::ClientOptions;
-use runner::Outcome;
+use runner::{toml_kv as s, Outcome};
 use sshd::Sshd;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -34,11 +34,6 @@ fn run(sshd: &Sshd, dir: &Path, env: &[String], source: &str) -> Outcome {
         dir,
         TIMEOUT,
     )
-}
-
-/// `key = "value"` with TOML quoting.
-fn s(key: &str, value: &str) -> String {
-    format!("{key} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn target(sshd: &Sshd, user: &str) -> Vec<String> {

@@ -14,7 +14,7 @@ mod sshd;
 #[path = "conformance/runner.rs"]
 mod runner;
 
-use runner::Outcome;
+use runner::{assert_ok, toml_kv as s, Outcome};
 use sshd::Sshd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -57,15 +57,6 @@ impl FlowDir {
     }
 }
 
-/// `key = "value"` with TOML quoting.
-fn s(key: &str, value: &str) -> String {
-    format!("{key} = {}", toml_str(value))
-}
-
-fn toml_str(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// The env lines that log in to `sshd` as `user` with its client key.
 fn login(sshd: &Sshd, user: &str) -> Vec<String> {
     vec![
@@ -74,16 +65,6 @@ fn login(sshd: &Sshd, user: &str) -> Vec<String> {
         s("__user__", user),
         s("__keyfile__", &sshd.client_key.display().to_string()),
     ]
-}
-
-fn assert_ok(out: &Outcome, expected: &str) {
-    assert_eq!(
-        (out.status, out.stdout.as_str()),
-        (Some(0), expected),
-        "{}\nstderr:\n{}",
-        out.describe_end(),
-        out.stderr
-    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ mod sshd;
 #[path = "conformance/runner.rs"]
 mod runner;
 
-use runner::Outcome;
+use runner::{assert_ok, toml_kv as s, Outcome};
 use sshd::Sshd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -77,21 +77,6 @@ impl Tree {
         let kh = self.known_hosts.display().to_string();
         runner::run_jobflow(["run", "flow.jf", "--known-hosts", kh.as_str()], self.path(), TIMEOUT)
     }
-}
-
-/// `key = "value"` with TOML quoting.
-fn s(key: &str, value: &str) -> String {
-    format!("{key} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn assert_ok(out: &Outcome, expected: &str) {
-    assert_eq!(
-        (out.status, out.stdout.as_str()),
-        (Some(0), expected),
-        "{}\nstderr:\n{}",
-        out.describe_end(),
-        out.stderr
-    );
 }
 
 /// A command that shows where it ran: the user and the client address.

@@ -12,7 +12,7 @@ mod sshd;
 #[path = "conformance/runner.rs"]
 mod runner;
 
-use runner::Outcome;
+use runner::{assert_ok, Outcome};
 use sshd::Sshd;
 use std::time::Duration;
 
@@ -36,16 +36,6 @@ fn run(sshd: &Sshd, port: u16, source: &str) -> Outcome {
         dir.path(),
         TIMEOUT,
     )
-}
-
-fn assert_ok(out: &Outcome, expected: &str) {
-    assert_eq!(
-        (out.status, out.stdout.as_str()),
-        (Some(0), expected),
-        "{}\nstderr:\n{}",
-        out.describe_end(),
-        out.stderr
-    );
 }
 
 #[test]

@@ -41,6 +41,25 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+/// Asserts a normal end with status 0 and exactly `expected` on stdout,
+/// showing stderr otherwise.
+#[track_caller]
+pub fn assert_ok(out: &Outcome, expected: &str) {
+    assert_eq!(
+        (out.status, out.stdout.as_str()),
+        (Some(0), expected),
+        "{}\nstderr:\n{}",
+        out.describe_end(),
+        out.stderr
+    );
+}
+
+/// A TOML line `key = "value"` (an `--env` file or an object's fields),
+/// the value quoted.
+pub fn toml_kv(key: &str, value: &str) -> String {
+    format!("{key} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 impl Outcome {
     /// A one-line description of how the binary ended.
     pub fn describe_end(&self) -> String {
