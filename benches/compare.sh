@@ -8,6 +8,8 @@
 #   BENCH_DIR  the shared benchmark directory (default /work/shared/bench)
 #   JF         the jobflow binary (default $CARGO_TARGET_DIR/release/jobflow or target/release/jobflow)
 #   RUNS       measured rounds per bench (default 5), WARMUP (default 1)
+#   JSON_DIR   where measure.py's JSON results go (default: a temporary
+#              directory; stdout gets one human line per command instead)
 set -eu
 cd "$(dirname "$0")/.."
 BENCH_DIR=${BENCH_DIR:-/work/shared/bench}
@@ -22,8 +24,10 @@ if [ ! -x "$JF" ]; then
     exit 2
 fi
 BENCHES=${*:-loop fib27 fib33 strings dict array}
+JSON_DIR=${JSON_DIR:-$(mktemp -d)}
 for b in $BENCHES; do
     "$BENCH_DIR/measure.py" --runs "$RUNS" --warmup "$WARMUP" --baseline python \
+        --json "$JSON_DIR/$b.json" \
         --expect "$(cat "$BENCH_DIR/expected/$b.txt")" --label "$b" \
         python="/usr/bin/python3 $BENCH_DIR/python/$b.py" \
         lua="lua5.4 $BENCH_DIR/lua/$b.lua" \

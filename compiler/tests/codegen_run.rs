@@ -4,7 +4,7 @@
 
 use jobflow_compiler::codegen::generate;
 use jobflow_compiler::syntax::parse;
-use jobflow_vm::bytecode::{Instr, Module};
+use jobflow_vm::bytecode::{ArithOp, CmpOp, Instr, Module};
 use jobflow_vm::context::{FlowLoader, LoadError, ObjectKind, RunContext};
 use jobflow_vm::effect::{CommandLine, CommandOutcome, Effect, EffectOutcome, Output};
 use jobflow_vm::native::{CallArgs, Library, NativeContext, NativeError};
@@ -338,10 +338,69 @@ fn update_jobs_store_into_containers() {
 fn hot_loop_compiles_to_fused_instructions() {
     let m = compile("[x = 0, s = 0] -> { while x < 30000000 | [s = s + x % 7] -> [x = x + 1] } -> print(s)");
     let code = &m.funcs[m.entry].code;
-    assert!(code.iter().any(|i| matches!(i, Instr::JumpUnlessLt(_))));
+    let test = code.iter().position(|i| {
+        matches!(
+            i,
+            Instr::CmpLocalInt {
+                op: CmpOp::Lt,
+                n: 30000000,
+                ..
+            }
+        )
+    });
+    assert!(
+        matches!(test.and_then(|at| code.get(at + 1)), Some(Instr::JumpIfFalse(_))),
+        "{code:?}"
+    );
+    assert!(code.iter().any(|i| matches!(
+        i,
+        Instr::LocalArithInt {
+            op: ArithOp::Mod,
+            n: 7,
+            ..
+        }
+    )));
     assert!(code.iter().any(|i| matches!(i, Instr::AppendLocal { count: 1, .. })));
     assert!(code.iter().any(|i| matches!(i, Instr::IncLocal { by: 1, .. })));
     assert!(!code.iter().any(|i| matches!(i, Instr::Connector(_))), "{code:?}");
+}
+
+#[test]
+fn while_against_a_variable_bound_uses_the_fused_jump() {
+    let m = compile("[x = 0, n = 3] -> { while x < n | [x = x + 1] } -> print(x)");
+    let code = &m.funcs[m.entry].code;
+    assert!(code.iter().any(|i| matches!(i, Instr::JumpUnlessLt(_))), "{code:?}");
+    assert_eq!(
+        run("[x = 0, n = 3] -> { while x < n | [x = x + 1] } -> print(x)").0,
+        "3\n"
+    );
+}
+
+#[test]
+fn local_and_constant_operators_keep_their_meaning() {
+    // Fast paths and the general operators they fall back to.
+    let (out, _) = run(concat!(
+        "[a = 7, b = -7, f = 2.5, big = 9223372036854775807] -> ",
+        "print(a % 3, b % 3, a - 10, a * 3, f + 1, f < 3, a >= 7, b != -7) -> ",
+        "print(big + 1, big * 2, -big - 2) -> ",
+        "{ if a < 8 | then: print('lt') else: print('ge') } -> ",
+        "[t = a < 2] -> print(t)"
+    ));
+    assert_eq!(
+        out,
+        "1 2 -3 21 3.5 true true false\n9223372036854775808 18446744073709551614 -9223372036854775809\nlt\nfalse\n"
+    );
+}
+
+#[test]
+fn local_and_constant_operators_report_errors_as_before() {
+    let (_, o) = run("[s = 'x'] -> print(s % 2)");
+    assert_eq!(
+        aborted(&o).map(|a| a.0),
+        Some("unsupported operand types for %: 'String' and 'Integer'")
+    );
+    let (_, o) = run("[s = 'x'] -> { if s < 1 | then: print('no') }");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("cannot compare 'String' and 'Integer'"));
 }
 
 #[test]

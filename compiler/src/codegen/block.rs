@@ -327,7 +327,7 @@ impl Gen<'_> {
     fn while_test(&mut self, cond: &Expr) -> usize {
         if let ExprKind::Compare { first, rest } = &cond.kind {
             if let [only] = rest.as_slice() {
-                if only.op == CompareOp::Lt {
+                if only.op == CompareOp::Lt && self.cmp_local_int(only.op, first, &only.rhs).is_none() {
                     self.expr(first);
                     self.expr(&only.rhs);
                     let at = self.code.len();

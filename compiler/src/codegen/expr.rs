@@ -8,7 +8,7 @@ use super::CodegenError;
 use crate::syntax::ast::{
     Args, BinaryOp, CompareOp, DictLiteral, Expr, ExprKind, Literal, PatternKind, StringPart, UnaryOp,
 };
-use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, CmpOp, Const, Instr};
+use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, ArithOp, CmpOp, Const, Instr, Slot};
 use jobflow_vm::value::PatternKind as VmPatternKind;
 
 /// The VM's comparison operator for a syntax one.
@@ -107,6 +107,12 @@ impl Gen<'_> {
             }
             ExprKind::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs),
             ExprKind::Compare { first, rest } => {
+                if let [only] = rest.as_slice() {
+                    if let Some(fused) = self.cmp_local_int(only.op, first, &only.rhs) {
+                        self.emit(fused);
+                        return;
+                    }
+                }
                 self.expr(first);
                 let mut patches = Vec::new();
                 for (i, c) in rest.iter().enumerate() {
@@ -257,8 +263,17 @@ impl Gen<'_> {
             spine.push((*op, rhs));
             left = lhs;
         }
-        self.expr(left);
-        for (op, rhs) in spine.into_iter().rev() {
+        // `x op n` with a local `x` and a small Integer `n`: one instruction.
+        let mut rest = &spine[..];
+        if let Some(((op, rhs), init)) = spine.split_last() {
+            if let Some(fused) = self.local_arith_int(*op, left, rhs) {
+                self.emit(fused);
+                rest = init;
+            } else {
+                self.expr(left);
+            }
+        }
+        for &(op, rhs) in rest.iter().rev() {
             match op {
                 BinaryOp::And | BinaryOp::Or => {
                     let j = self.code.len();
@@ -284,6 +299,45 @@ impl Gen<'_> {
                     });
                 }
             }
+        }
+    }
+
+    /// [`Instr::LocalArithInt`] for `lhs op rhs` when `lhs` is a local and
+    /// `rhs` a small Integer literal.
+    fn local_arith_int(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Option<Instr> {
+        let op = match op {
+            BinaryOp::Add => ArithOp::Add,
+            BinaryOp::Sub => ArithOp::Sub,
+            BinaryOp::Mul => ArithOp::Mul,
+            BinaryOp::Mod => ArithOp::Mod,
+            _ => return None,
+        };
+        let (slot, n) = self.local_and_small_int(lhs, rhs)?;
+        Some(Instr::LocalArithInt { op, slot, n })
+    }
+
+    /// [`Instr::CmpLocalInt`] for `lhs op rhs` when `lhs` is a local and
+    /// `rhs` a small Integer literal (not for `=~`/`!~`).
+    pub(super) fn cmp_local_int(&self, op: CompareOp, lhs: &Expr, rhs: &Expr) -> Option<Instr> {
+        let op = cmp_op(op);
+        if matches!(op, CmpOp::Like | CmpOp::NotLike) {
+            return None;
+        }
+        let (slot, n) = self.local_and_small_int(lhs, rhs)?;
+        Some(Instr::CmpLocalInt { op, slot, n })
+    }
+
+    fn local_and_small_int(&self, lhs: &Expr, rhs: &Expr) -> Option<(Slot, i32)> {
+        let ExprKind::Name(name) = &lhs.kind else {
+            return None;
+        };
+        let ExprKind::Literal(Literal::Integer(n)) = rhs.kind else {
+            return None;
+        };
+        let n = i32::try_from(n).ok()?;
+        match self.scopes.resolve(name) {
+            Resolved::Slot(slot) => Some((slot, n)),
+            _ => None,
         }
     }
 

@@ -296,6 +296,8 @@ fn instr_text(m: &Module, body: &FuncBody, ins: Instr) -> String {
             if count == 1 { "" } else { "s" }
         ),
         I::IncLocal { slot: s, by } => format!("IncLocal {} by {by}", slot(s)),
+        I::LocalArithInt { op, slot: s, n } => format!("LocalArithInt {} {} {n}", slot(s), op.symbol()),
+        I::CmpLocalInt { op, slot: s, n } => format!("CmpLocalInt {} {} {n}", slot(s), cmp_text(op)),
         I::MakeArray(n) => format!("MakeArray {n}"),
         I::MakeDict(n) => format!("MakeDict {n}"),
         I::GetAttr(c) => format!("GetAttr {}", const_ref(m, c)),

@@ -46,7 +46,7 @@ pub(crate) mod sample;
 pub const MAGIC: [u8; 4] = *b"JFC\0";
 
 /// The `.jfc` format version this build writes and reads.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Length of the header before the payload.
 pub const HEADER_LEN: usize = 16;

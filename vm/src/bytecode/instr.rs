@@ -193,6 +193,31 @@ pub enum CmpOp {
     NotLike,
 }
 
+/// The arithmetic operators of [`Instr::LocalArithInt`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ArithOp {
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `%`.
+    Mod,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Mod => "%",
+        }
+    }
+}
+
 /// The built-in jobs the interpreter performs itself (`stdlib.md` 1–2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum JobBuiltin {
@@ -368,6 +393,30 @@ pub enum Instr {
         slot: Slot,
         /// The increment.
         by: i32,
+    },
+
+    /// `[] -> [slot op n]`: an arithmetic operator between a local and a
+    /// small Integer constant (`x % 7`, `n - 1`), with an i64 fast path that
+    /// neither clones nor pushes the local.
+    LocalArithInt {
+        /// The operator.
+        op: ArithOp,
+        /// The local (the left operand).
+        slot: Slot,
+        /// The right operand.
+        n: i32,
+    },
+    /// `[] -> [slot op n]`: a comparison between a local and a small Integer
+    /// constant (`n < 2`). When the next instruction is a
+    /// [`Instr::JumpIfFalse`], the interpreter performs both at once without
+    /// pushing the Boolean (same effect as running them one after the other).
+    CmpLocalInt {
+        /// The comparison (never `=~`/`!~`).
+        op: CmpOp,
+        /// The local (the left operand).
+        slot: Slot,
+        /// The right operand.
+        n: i32,
     },
 
     // ---- containers, attributes, strings -----------------------------

@@ -16,7 +16,7 @@ pub mod verify;
 
 /// The typed-index vector the module's tables use.
 pub use cranelift_entity::{EntityRef, PrimaryMap};
-pub use instr::{CmpOp, Connector, CtlVar, EventMode, Instr, JobBuiltin, Slot, CTL_COUNT};
+pub use instr::{ArithOp, CmpOp, Connector, CtlVar, EventMode, Instr, JobBuiltin, Slot, CTL_COUNT};
 pub use module::{
     ArgSpec, ArgSpecId, CallSite, Const, ConstId, CtlSetId, FuncBody, FuncId, Import, ImportId, LineEntry, Module,
     ParamDecl, SiteId,

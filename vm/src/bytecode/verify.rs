@@ -554,6 +554,10 @@ fn effect(module: &Module, body: &FuncBody, ins: Instr) -> Result<Effect, Reason
             check_slot(body, slot, 1)?;
             Effect::new(0, 0)
         }
+        I::LocalArithInt { slot, .. } | I::CmpLocalInt { slot, .. } => {
+            check_slot(body, slot, 1)?;
+            Effect::new(0, 1)
+        }
         I::MakeArray(n) | I::Concat(n) | I::JoinWords(n) => Effect::new(u64::from(n), 1),
         I::MakeDict(n) => Effect::new(count(2 * u64::from(n))?, 1),
         I::GetAttr(c) => {

@@ -7,7 +7,7 @@
 
 use super::frame::JobEnd;
 use super::{Abnormal, Exit};
-use crate::bytecode::{CmpOp, Connector, Instr};
+use crate::bytecode::{ArithOp, CmpOp, Connector, Instr};
 use crate::context::RunContext;
 use crate::process::Process;
 use crate::value::{self, Value};
@@ -343,6 +343,50 @@ impl Process {
                         let r = tryv!(value::add(target, &Value::Int(i64::from(by))));
                         *target = r;
                     }
+                    Instr::LocalArithInt { op, slot, n } => {
+                        let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
+                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        };
+                        if let Value::Int(x) = a {
+                            if let Some(r) = int_arith(op, *x, i64::from(n)) {
+                                self.stack.push(Value::Int(r));
+                                continue;
+                            }
+                        }
+                        let a = a.clone();
+                        let b = Value::Int(i64::from(n));
+                        let r = match op {
+                            ArithOp::Add => value::add(&a, &b),
+                            ArithOp::Sub => value::sub(&a, &b),
+                            ArithOp::Mul => value::mul(&a, &b),
+                            ArithOp::Mod => {
+                                let r = tryv!(self.modulo(ctx, &a, &b));
+                                Ok(r)
+                            }
+                        };
+                        let r = tryv!(r);
+                        self.stack.push(r);
+                    }
+                    Instr::CmpLocalInt { op, slot, n } => {
+                        let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
+                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        };
+                        let r = match a {
+                            Value::Int(x) => int_compare(op, *x, i64::from(n)),
+                            _ => {
+                                let a = a.clone();
+                                tryv!(super::ops::compare(op, &a, &Value::Int(i64::from(n))))
+                            }
+                        };
+                        // Fused with a following JumpIfFalse: no Boolean on the stack.
+                        if let Some(Instr::JumpIfFalse(target)) = code.get(pc) {
+                            pc = if r { pc + 1 } else { *target as usize };
+                        } else {
+                            self.stack.push(Value::Bool(r));
+                        }
+                    }
 
                     Instr::MakeArray(n) => {
                         let first = self.stack.len().saturating_sub(n as usize);
@@ -626,6 +670,18 @@ impl Process {
         }
         let last = self.stack.len() - 1;
         &mut self.stack[last]
+    }
+}
+
+/// An arithmetic operator on two i64 Integers; `None` when the result needs
+/// the general path (overflow, `%` by a non-positive or of a negative number).
+#[inline]
+fn int_arith(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Mod => (y > 0 && x >= 0).then(|| x % y),
     }
 }
 

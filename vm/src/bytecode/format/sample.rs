@@ -3,8 +3,8 @@
 //! verifier and listing tests.
 
 use crate::bytecode::{
-    ArgSpec, CallSite, CmpOp, Connector, Const, CtlVar, FuncBody, Import, Instr, JobBuiltin, LineEntry, Module,
-    ParamDecl, PrimaryMap, Slot,
+    ArgSpec, ArithOp, CallSite, CmpOp, Connector, Const, CtlVar, FuncBody, Import, Instr, JobBuiltin, LineEntry,
+    Module, ParamDecl, PrimaryMap, Slot,
 };
 use crate::bytecode::{ArgSpecId, ConstId, CtlSetId, EntityRef, ImportId, SiteId};
 use crate::value::PatternKind;
@@ -85,14 +85,22 @@ pub(crate) fn sample_module() -> Module {
         Instr::Neg,
         Instr::Pos,
         Instr::Not, // 30
-        Instr::PushInt(2),
-        Instr::Compare(CmpOp::Lt),
+        Instr::Pop,
+        Instr::CmpLocalInt {
+            op: CmpOp::Lt,
+            slot: s(0),
+            n: 2,
+        },
         Instr::PushInt(3),
         Instr::ChainCompare {
             op: CmpOp::Le,
             target: 37,
         },
-        Instr::PushInt(4),
+        Instr::LocalArithInt {
+            op: ArithOp::Mod,
+            slot: s(0),
+            n: 4,
+        },
         Instr::Compare(CmpOp::Le),
         Instr::PushConst(c(1)), // 37
         Instr::In,
