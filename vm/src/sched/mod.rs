@@ -13,17 +13,17 @@
 //! scheduler blocks on that channel with the next timer as its timeout; it
 //! never spins.
 //!
-//! Snapshots: a [`Process`] snapshot (`crate::snapshot`) still holds one
+//! Snapshots: a [`Process`] snapshot (`crate::snapshot`) holds one
 //! process, and a wait of it ([`Effect::Wait`]) refers to state kept here.
-//! A scheduler snapshot for durable runs is meant to write down the
-//! [`World`] (records, channel queues with their message ids, registered
-//! waits with their guards, joins, spawn waiters, undelivered deliveries,
-//! pid/channel counters) with every process's snapshot, the ready order,
-//! timer deadlines (absolute instants, so they survive a restart) and the
-//! `suspend()`ed set; all of it is plain data but the values, which go
-//! through the snapshot value graph. Requests in flight at the host cannot
-//! be captured: their processes keep the pending effect and a restore
-//! starts it again. Not implemented yet.
+//! A durable run ([`persist`], `crate::snapshot::run`) writes down the
+//! whole scheduler: the [`World`] (records, channel and session queues with
+//! their message ids, registered waits with their guards, joins, spawn
+//! waiters, undelivered deliveries, pid/channel counters) with every
+//! process's snapshot, the ready order, timer deadlines (absolute instants,
+//! so they survive a restart) and the `suspend()`ed set. Requests in
+//! flight at the host cannot be captured: their processes keep the pending
+//! effect and a restore starts it again (or fails it, `--in-flight fail`);
+//! a live session is lost (`docs/sessions.md`).
 //!
 //! If nothing can ever progress (no process ready, no timer, nothing at the
 //! host, no `suspend()`ed process that a resume could wake), forks waiting
