@@ -118,6 +118,12 @@ fn phases(name: &str, text: &str, runs: usize) {
     report(&format!("{name}/lex"), n, median(runs, || drop(black_box(lexer::lex(text)))));
     report(&format!("{name}/parse"), n, median(runs, || drop(black_box(syntax::parse(text)))));
     let parsed = syntax::parse(text);
+    let (fast, _) = syntax::parser::fast_and_grammar(text);
+    println!(
+        "{name}: {n} bytes, {} syntax diagnostics, fast path {}",
+        parsed.diagnostics.len(),
+        if fast.is_some() { "taken" } else { "not taken" }
+    );
     report(
         &format!("{name}/resolve"),
         n,

@@ -398,7 +398,7 @@ fn no_operator<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> SyntaxError {
 
 /// A binary operator between two operands.
 #[derive(Clone, Copy)]
-enum Infix {
+pub(super) enum Infix {
     /// Arithmetic, membership and logical operators.
     Binary(BinaryOp),
     /// A comparison (comparisons chain).
@@ -555,17 +555,14 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
                 items.push(Item::Infix(op.0, op.1));
                 push_operand(&mut items, operand);
             }
-            Fold {
-                items: items.into_iter().peekable(),
-            }
-            .level(OR)
+            fold(items)
         })
         .labelled("an expression")
         .boxed()
 }
 
 /// An element of the flat sequence an expression is read as.
-enum Item {
+pub(super) enum Item {
     Not(SimpleSpan),
     Unary(UnaryOp, SimpleSpan),
     Operand(Expr),
@@ -576,6 +573,14 @@ fn push_operand(items: &mut Vec<Item>, ((nots, unaries), expr): Operand) {
     items.extend(nots.into_iter().map(Item::Not));
     items.extend(unaries.into_iter().map(|(op, s)| Item::Unary(op, s)));
     items.push(Item::Operand(expr));
+}
+
+/// Folds a well-formed sequence (see [`Fold`]) into the expression tree.
+pub(super) fn fold(items: Vec<Item>) -> Expr {
+    Fold {
+        items: items.into_iter().peekable(),
+    }
+    .level(OR)
 }
 
 /// Folds a well-formed sequence (`prefix* operand (infix prefix* operand)*`,

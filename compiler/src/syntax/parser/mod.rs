@@ -4,6 +4,7 @@
 mod error;
 mod errors;
 mod expr;
+mod fast;
 mod jobs;
 mod recovery;
 
@@ -51,11 +52,36 @@ pub(super) fn kw<'a>(k: Keyword) -> impl Parser<'a, In<'a>, (), Ex<'a>> + Clone 
 /// Parses `tokens` (of `src`) into a program and E002 diagnostics.
 pub(super) fn parse_tokens<'a>(src: &'a str, tokens: Tokens<'a>) -> (Option<Program>, Vec<Diagnostic>) {
     let eoi = end_of_input_span(src);
+    // Valid text (the common case) needs neither the grammar's error
+    // tracking nor its recovery.
+    if let Some(program) = fast::parse_valid(tokens, eoi) {
+        return (Some(program), Vec::new());
+    }
+    grammar(src, tokens, eoi)
+}
+
+/// The chumsky grammar: the tree with error nodes, and every E002.
+fn grammar<'a>(src: &'a str, tokens: Tokens<'a>, eoi: SimpleSpan) -> (Option<Program>, Vec<Diagnostic>) {
     let parser = jobs::program(src);
     let input = tokens.split_token_span(eoi);
     let (program, errors) = parser.parse(input).into_output_errors();
     let diagnostics = errors::to_diagnostics(src, tokens, errors, eoi);
     (program, diagnostics)
+}
+
+/// What the fast path and the grammar each make of `src` (lexed without
+/// the nesting pre-pass): for the tests that hold the two to the same
+/// tree.
+#[doc(hidden)]
+pub fn fast_and_grammar(src: &str) -> (Option<Program>, (Option<Program>, Vec<Diagnostic>)) {
+    let mut diagnostics = Vec::new();
+    let tokens = super::nesting::limit_nesting(super::lexer::lex(src).tokens, &mut diagnostics);
+    let eoi = end_of_input_span(src);
+    // As `syntax::parse`: room on the stack for every level of nesting.
+    let needed = (256 << 10) + super::nesting::max_depth(&tokens) * (160 << 10);
+    stacker::maybe_grow(needed, needed, || {
+        (fast::parse_valid(&tokens, eoi), grammar(src, &tokens, eoi))
+    })
 }
 
 /// Where an error at the end of input is reported: the end of the last line
