@@ -27,7 +27,10 @@ fn thread_cpu() -> Duration {
     if rc != 0 {
         return Duration::ZERO;
     }
-    Duration::new(u64::try_from(ts.tv_sec).unwrap_or(0), u32::try_from(ts.tv_nsec).unwrap_or(0))
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
 }
 
 /// The median CPU time of `runs` runs of `f`.
@@ -110,8 +113,16 @@ fn corpus() -> Vec<(PathBuf, String)> {
 fn phases(name: &str, text: &str, runs: usize) {
     let ctx = CheckContext::disk();
     let n = text.len();
-    report(&format!("{name}/lex"), n, median(runs, || drop(black_box(lexer::lex(text)))));
-    report(&format!("{name}/parse"), n, median(runs, || drop(black_box(syntax::parse(text)))));
+    report(
+        &format!("{name}/lex"),
+        n,
+        median(runs, || drop(black_box(lexer::lex(text)))),
+    );
+    report(
+        &format!("{name}/parse"),
+        n,
+        median(runs, || drop(black_box(syntax::parse(text)))),
+    );
     let parsed = syntax::parse(text);
     let (fast, _) = syntax::parser::fast_and_grammar(text);
     println!(
@@ -129,7 +140,11 @@ fn phases(name: &str, text: &str, runs: usize) {
         &format!("{name}/check"),
         n,
         median(runs, || {
-            drop(black_box(check::check(&parsed.program, &resolution, CheckEnv::default())))
+            drop(black_box(check::check(
+                &parsed.program,
+                &resolution,
+                CheckEnv::default(),
+            )))
         }),
     );
     let mut drops: Vec<Duration> = (0..runs)
@@ -141,7 +156,11 @@ fn phases(name: &str, text: &str, runs: usize) {
         })
         .collect();
     drops.sort();
-    report(&format!("{name}/drop_tree"), n, drops.get(runs / 2).copied().unwrap_or_default());
+    report(
+        &format!("{name}/drop_tree"),
+        n,
+        drops.get(runs / 2).copied().unwrap_or_default(),
+    );
     report(
         &format!("{name}/check_source"),
         n,

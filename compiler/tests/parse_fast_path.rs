@@ -119,7 +119,9 @@ fn every_flow_and_mutant() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut tally = Tally::default();
     for file in &files {
-        let Ok(src) = std::fs::read_to_string(file) else { continue };
+        let Ok(src) = std::fs::read_to_string(file) else {
+            continue;
+        };
         let what = file.display().to_string();
         compare(&src, &what, &mut tally);
         for m in mutants(&src, per_file, &mut rng) {
@@ -136,7 +138,12 @@ fn every_flow_and_mutant() {
         tally.texts, tally.valid, tally.fast
     );
     // The fast path is only worth having if it reads what is valid.
-    assert!(tally.fast * 10 >= tally.valid * 9, "fast path read {} of {} valid texts", tally.fast, tally.valid);
+    assert!(
+        tally.fast * 10 >= tally.valid * 9,
+        "fast path read {} of {} valid texts",
+        tally.fast,
+        tally.valid
+    );
 }
 
 #[test]
@@ -144,7 +151,9 @@ fn fast_path_reads_every_valid_parser_fixture() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/valid");
     let mut n = 0;
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let Ok(src) = std::fs::read_to_string(e.path()) else { continue };
+        let Ok(src) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
         let (fast, (grammar, diagnostics)) = fast_and_grammar(&src);
         assert!(diagnostics.is_empty(), "{}", e.path().display());
         assert_eq!(fast, grammar, "{}", e.path().display());

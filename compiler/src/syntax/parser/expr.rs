@@ -576,7 +576,7 @@ fn push_operand(items: &mut Vec<Item>, ((nots, unaries), expr): Operand) {
 }
 
 /// Folds a well-formed sequence (see [`Fold`]) into the expression tree.
-pub(super) fn fold(items: Vec<Item>) -> Expr {
+pub(super) fn fold(items: impl IntoIterator<Item = Item>) -> Expr {
     Fold {
         items: items.into_iter().peekable(),
     }
@@ -587,11 +587,11 @@ pub(super) fn fold(items: Vec<Item>) -> Expr {
 /// `not` only where the layered grammar allows it) into a tree. Recursion is
 /// bounded by the number of precedence levels; runs of operators and of
 /// prefixes are folded in loops.
-struct Fold {
-    items: std::iter::Peekable<std::vec::IntoIter<Item>>,
+struct Fold<I: Iterator<Item = Item>> {
+    items: std::iter::Peekable<I>,
 }
 
-impl Fold {
+impl<I: Iterator<Item = Item>> Fold<I> {
     fn peek_infix(&mut self, level: u8) -> bool {
         matches!(self.items.peek(), Some(Item::Infix(op, _)) if op.precedence() == level)
     }

@@ -23,18 +23,24 @@
 use super::expr::{fold, Infix, Item};
 use super::Tokens;
 use crate::syntax::ast::{
-    Accessor, Args, BinaryOp, Binding, Block, BlockKind, CallJob, CaseClause, ChoiceAlternative, CompareOp,
-    Connector, ConnectorKind, DictLiteral, ElifClause, EventJob, ExecJob, Expr, ExprKind, Guard, GuardKind, Ident,
-    IfBody, Job, JobKind, Jobflow, Literal, ObjectPath, Param, Program, Target, TargetRoot, UnaryOp, UpdateJob,
+    Accessor, Args, BinaryOp, Binding, Block, BlockKind, CallJob, CaseClause, ChoiceAlternative, CompareOp, Connector,
+    ConnectorKind, DictLiteral, ElifClause, EventJob, ExecJob, Expr, ExprKind, Guard, GuardKind, Ident, IfBody, Job,
+    JobKind, Jobflow, Literal, ObjectPath, Param, Program, Target, TargetRoot, UnaryOp, UpdateJob,
 };
 use crate::syntax::span::Span;
 use crate::syntax::token::{Keyword, Token, TokenKind};
 use chumsky::span::SimpleSpan;
 
 /// Reads `tokens` as a program if the grammar would read it without error.
-/// `eoi` is the span the grammar gives the end of the input.
-pub(super) fn parse_valid(tokens: Tokens<'_>, eoi: SimpleSpan) -> Option<Program> {
-    let mut r = Reader { toks: tokens, pos: 0 };
+/// `literals` are those of the literal tokens, in order (the tokens' own are
+/// not read); `eoi` is the span the grammar gives the end of the input.
+pub(super) fn parse_valid(tokens: Tokens<'_>, literals: Vec<Literal>, eoi: SimpleSpan) -> Option<Program> {
+    let mut r = Reader {
+        toks: tokens,
+        pos: 0,
+        items: Vec::new(),
+        literals: literals.into_iter(),
+    };
     let program = r.program(eoi)?;
     (r.pos == tokens.len()).then_some(program)
 }
@@ -45,6 +51,14 @@ type R<T> = Option<T>;
 struct Reader<'t, 'a> {
     toks: &'t [(Token<'a>, SimpleSpan)],
     pos: usize,
+    /// The operand/operator sequences of the expressions being read, one
+    /// after the other (an operand's own sub-expressions are read and
+    /// folded before the enclosing sequence goes on), so that reading
+    /// an expression allocates nothing for its sequence.
+    items: Vec<Item>,
+    /// The literals of the literal tokens not read yet, in order (each
+    /// token is read once: the reader never backtracks over a literal).
+    literals: std::vec::IntoIter<Literal>,
 }
 
 fn kw_is(kind: Option<&TokenKind<'_>>, k: Keyword) -> bool {
@@ -214,7 +228,9 @@ impl<'t, 'a> Reader<'t, 'a> {
     }
 
     fn token_span(&self) -> Span {
-        self.toks.get(self.pos).map_or(Span::default(), |(_, s)| Span::new(s.start, s.end))
+        self.toks
+            .get(self.pos)
+            .map_or(Span::default(), |(_, s)| Span::new(s.start, s.end))
     }
 
     /// `[]`, `[a = 1, …]`, `[value >> target]` or `[head << input : args]`.
@@ -393,11 +409,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 let op_span = self.token_span();
                 self.bump()?;
                 let pattern = self.expr(false)?;
-                Some(Guard {
-                    kind,
-                    pattern,
-                    op_span,
-                })
+                Some(Guard { kind, pattern, op_span })
             }
             _ => None,
         };
@@ -679,30 +691,28 @@ impl<'t, 'a> Reader<'t, 'a> {
         let first_start = self.pos;
         let (nots, unaries) = self.prefixes(true);
         let first = self.postfix()?;
-        let Some(op) = self.infix(allow_gt) else {
-            if nots == 0 && unaries == 0 {
-                return Some(first);
-            }
-            let mut items = Vec::with_capacity(nots + unaries + 1);
-            self.push_prefixes(&mut items, first_start, nots, unaries);
-            items.push(Item::Operand(first));
-            return Some(fold(items));
-        };
-        let mut items = Vec::with_capacity(8);
-        self.push_prefixes(&mut items, first_start, nots, unaries);
-        items.push(Item::Operand(first));
-        let mut op = Some(op);
+        let op = self.infix(allow_gt);
+        if op.is_none() && nots == 0 && unaries == 0 {
+            return Some(first);
+        }
+        let base = self.items.len();
+        self.push_prefixes(first_start, nots, unaries);
+        self.items.push(Item::Operand(first));
+        let mut op = op;
         while let Some((infix, span)) = op {
-            items.push(Item::Infix(infix, span));
+            self.items.push(Item::Infix(infix, span));
             let low = matches!(infix, Infix::Binary(BinaryOp::And | BinaryOp::Or));
             let start = self.pos;
             let (nots, unaries) = self.prefixes(low);
-            let operand = self.postfix()?;
-            self.push_prefixes(&mut items, start, nots, unaries);
-            items.push(Item::Operand(operand));
+            let Some(operand) = self.postfix() else {
+                self.items.truncate(base);
+                return None;
+            };
+            self.push_prefixes(start, nots, unaries);
+            self.items.push(Item::Operand(operand));
             op = self.infix(allow_gt);
         }
-        Some(fold(items))
+        Some(fold(self.items.drain(base..)))
     }
 
     /// Takes the `not`s (when allowed) and unary `+ -` before an operand;
@@ -725,7 +735,8 @@ impl<'t, 'a> Reader<'t, 'a> {
 
     /// The prefixes taken by [`Reader::prefixes`] from token `start`, as
     /// items.
-    fn push_prefixes(&self, items: &mut Vec<Item>, start: usize, nots: usize, unaries: usize) {
+    fn push_prefixes(&mut self, start: usize, nots: usize, unaries: usize) {
+        let items = &mut self.items;
         for (i, (tok, span)) in self.toks.iter().enumerate().skip(start).take(nots + unaries) {
             if i < start + nots {
                 items.push(Item::Not(*span));
@@ -772,7 +783,10 @@ impl<'t, 'a> Reader<'t, 'a> {
             },
             TokenKind::Keyword(Keyword::In) => Infix::Binary(BinaryOp::In),
             TokenKind::Keyword(Keyword::Not) => {
-                if !self.peek_at(1).is_some_and(|t| t.kind == TokenKind::Keyword(Keyword::In)) {
+                if !self
+                    .peek_at(1)
+                    .is_some_and(|t| t.kind == TokenKind::Keyword(Keyword::In))
+                {
                     return None;
                 }
                 self.pos += 2;
@@ -826,9 +840,9 @@ impl<'t, 'a> Reader<'t, 'a> {
         let span = self.token_span();
         let leaf = |kind| Some(Expr { kind, span });
         match self.peek()? {
-            TokenKind::Literal(lit) => {
+            TokenKind::Literal(_) => {
                 self.pos += 1;
-                leaf(ExprKind::Literal((**lit).clone()))
+                leaf(ExprKind::Literal(self.literals.next()?))
             }
             TokenKind::Keyword(Keyword::True) => {
                 self.pos += 1;
