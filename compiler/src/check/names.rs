@@ -7,7 +7,7 @@ use super::suggest::closest;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Role, SymbolKind, Target};
 use jobflow_stdlib::signatures::{self, Kind};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Every diagnostic of this module, in reference order.
 pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
@@ -19,15 +19,21 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
             .filter(|n| seen.insert(*n))
             .collect()
     };
+    // A name misspelt once is usually misspelt many times: one search per
+    // name and role (the candidates differ for E101 and E201).
+    let mut suggestions: FxHashMap<(&str, Role), Option<&str>> = FxHashMap::default();
     for r in &res.references {
         match (r.role, r.target) {
             (Role::Read, Target::Unresolved) => {
-                let candidates = variable_names.iter().copied().chain(
-                    signatures::builtins()
-                        .iter()
-                        .filter(|b| b.kind == Kind::Function)
-                        .map(|b| b.name),
-                );
+                let suggestion = *suggestions.entry((r.name.as_str(), r.role)).or_insert_with(|| {
+                    let candidates = variable_names.iter().copied().chain(
+                        signatures::builtins()
+                            .iter()
+                            .filter(|b| b.kind == Kind::Function)
+                            .map(|b| b.name),
+                    );
+                    closest(&r.name, candidates)
+                });
                 let mut d = Diagnostic::new(
                     Code::E101,
                     r.span,
@@ -36,7 +42,7 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                         r.name
                     ),
                 );
-                if let Some(s) = closest(&r.name, candidates) {
+                if let Some(s) = suggestion {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 out.push(d);
@@ -59,10 +65,13 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                 );
             }
             (Role::Call, Target::Unresolved) => {
-                let candidates = variable_names
-                    .iter()
-                    .copied()
-                    .chain(signatures::builtins().iter().map(|b| b.name));
+                let suggestion = *suggestions.entry((r.name.as_str(), r.role)).or_insert_with(|| {
+                    let candidates = variable_names
+                        .iter()
+                        .copied()
+                        .chain(signatures::builtins().iter().map(|b| b.name));
+                    closest(&r.name, candidates)
+                });
                 let mut d = Diagnostic::new(
                     Code::E201,
                     r.span,
@@ -71,7 +80,7 @@ pub(crate) fn check(res: &Resolution, out: &mut Vec<Diagnostic>) {
                         r.name
                     ),
                 );
-                if let Some(s) = closest(&r.name, candidates) {
+                if let Some(s) = suggestion {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 out.push(d);

@@ -4,10 +4,16 @@
 /// typo: at most a third of the name's length in edits (at least one), and
 /// never `name` itself.
 pub(crate) fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
         if cand == name {
+            continue;
+        }
+        // The distance is at least the difference in length: most
+        // candidates are ruled out without computing it.
+        if cand.chars().count().abs_diff(len) > limit {
             continue;
         }
         let dist = strsim::damerau_levenshtein(name, cand);

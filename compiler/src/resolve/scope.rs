@@ -8,7 +8,10 @@
 //! the first assignment in the text still means that variable.
 
 use super::exprs::{for_each_expr, for_each_expr_in_args};
-use super::{PathReference, PathResolver, Reference, Resolution, Role, Symbol, SymbolId, SymbolKind, Target};
+use super::{
+    PathError, PathReference, PathResolver, Reference, Resolution, ResolvedObject, Role, Symbol, SymbolId, SymbolKind,
+    Target,
+};
 use crate::syntax::ast::{
     Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, ObjectPath, Program, StringPart,
     TargetRoot,
@@ -56,13 +59,21 @@ impl<'a> Resolver<'a> {
         self.finish_pending();
         let mut references = self.refs;
         references.sort_by_key(|r| (r.span.start, r.span.end));
+        // A flow names the same few objects many times: look each path up
+        // once (every lookup asks the file system several questions).
+        let mut looked_up: FxHashMap<&str, Result<ResolvedObject, PathError>> = FxHashMap::default();
         let paths = self
             .paths
             .into_iter()
             .map(|(span, path)| PathReference {
                 span,
                 text: path.text.clone(),
-                object: path_resolver.map(|r| r.context.resolve(path, r.sources)),
+                object: path_resolver.map(|r| {
+                    looked_up
+                        .entry(path.text.as_str())
+                        .or_insert_with(|| r.context.resolve(path, r.sources))
+                        .clone()
+                }),
             })
             .collect();
         Resolution {

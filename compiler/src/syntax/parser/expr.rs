@@ -398,7 +398,7 @@ fn no_operator<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> SyntaxError {
 
 /// A binary operator between two operands.
 #[derive(Clone, Copy)]
-enum Infix {
+pub(super) enum Infix {
     /// Arithmetic, membership and logical operators.
     Binary(BinaryOp),
     /// A comparison (comparisons chain).
@@ -555,17 +555,14 @@ fn levels<'a>(postfix: P<'a, Expr>, allow_gt: bool) -> P<'a, Expr> {
                 items.push(Item::Infix(op.0, op.1));
                 push_operand(&mut items, operand);
             }
-            Fold {
-                items: items.into_iter().peekable(),
-            }
-            .level(OR)
+            fold(items)
         })
         .labelled("an expression")
         .boxed()
 }
 
 /// An element of the flat sequence an expression is read as.
-enum Item {
+pub(super) enum Item {
     Not(SimpleSpan),
     Unary(UnaryOp, SimpleSpan),
     Operand(Expr),
@@ -578,15 +575,23 @@ fn push_operand(items: &mut Vec<Item>, ((nots, unaries), expr): Operand) {
     items.push(Item::Operand(expr));
 }
 
+/// Folds a well-formed sequence (see [`Fold`]) into the expression tree.
+pub(super) fn fold(items: impl IntoIterator<Item = Item>) -> Expr {
+    Fold {
+        items: items.into_iter().peekable(),
+    }
+    .level(OR)
+}
+
 /// Folds a well-formed sequence (`prefix* operand (infix prefix* operand)*`,
 /// `not` only where the layered grammar allows it) into a tree. Recursion is
 /// bounded by the number of precedence levels; runs of operators and of
 /// prefixes are folded in loops.
-struct Fold {
-    items: std::iter::Peekable<std::vec::IntoIter<Item>>,
+struct Fold<I: Iterator<Item = Item>> {
+    items: std::iter::Peekable<I>,
 }
 
-impl Fold {
+impl<I: Iterator<Item = Item>> Fold<I> {
     fn peek_infix(&mut self, level: u8) -> bool {
         matches!(self.items.peek(), Some(Item::Infix(op, _)) if op.precedence() == level)
     }

@@ -1,0 +1,211 @@
+//! Where parse+check time goes, phase by phase, in CPU time of this thread
+//! (so the figures hold on a busy machine, where wall-clock benchmarks
+//! swing with the load): lexing, parsing (lexing included), resolution,
+//! the checks, dropping the tree, and the whole `check_source`.
+//!
+//! Throughput is in MB/s with MB = 10^6 bytes, from the median of the runs.
+//!
+//! Run: `cargo bench -p jobflow-compiler --bench phases` (add a number of
+//! runs, e.g. `-- 30`; the default is 15).
+
+#[path = "../tests/parse_support/generate.rs"]
+mod generate;
+
+use jobflow_compiler::check::{self, CheckEnv};
+use jobflow_compiler::driver::{check_source, CheckContext};
+use jobflow_compiler::resolve;
+use jobflow_compiler::syntax::{self, lexer};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`).
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec for the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// The median CPU time of `runs` runs of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = thread_cpu();
+            f();
+            thread_cpu().saturating_sub(start)
+        })
+        .collect();
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+fn report(name: &str, bytes: usize, t: Duration) {
+    let mbs = bytes as f64 / 1e6 / t.as_secs_f64().max(1e-9);
+    println!("{name:<40} {:>9.3} ms {mbs:>8.2} MB/s", t.as_secs_f64() * 1e3);
+}
+
+/// The 1 MiB flow of `benches/check.rs`.
+fn check_bench_flow(target: usize) -> String {
+    let mut s = String::from("|host = 'web01'|\n|retries = 3|\n[count = 0, names = []]\n");
+    let mut i = 0usize;
+    while s.len() < target {
+        s.push_str(&format!(
+            "-> [v{i} = count + {i} * 2, names = names + ['n{i}']]\n\
+             -> {{ if v{i} > retries and host == 'web01' | then: [count = count + 1] else: print('v$count', v{i}) }}\n\
+             -> {{ for x in [1, 2, 3] | [total{i} = x] -> {{ if x == 2 | break }} }}\n\
+             -> ['echo $host {i}'] => [s{i} = $STATUS]\n\
+             -> {{ try | [r = int('{i}')] -> assert(r >= 0, 'neg') }}\n"
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// The 500 KiB flow of the language server bench (`benches/lsp.rs`).
+fn lsp_bench_flow(bytes: usize) -> String {
+    let mut s =
+        String::from("# generated\n|url = 'http://web01.example.com/health'|\n|retries = 3|\n|host = 'web01'|\n");
+    s.push_str("[total = 0, acc = 0, 結果 = '']\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!(
+            "-> [count_{i} = {i}, name_{i} = 'item {i}']\n\
+             -> {{ if count_{i} > 3 and total < 1000 | print('count is $count_{i} for $host') => [total = total + count_{i}] }}\n\
+             -> {{ for item in [1, 2, 3] | [acc = acc + item] -> [結果 = name_{i}.upper()] }}\n\
+             -> urlopen(url, timeout=10) =>> [status_{i} = $STATUS, body_{i} = $RESULT]\n\
+             -> [./lib/notify: message = '[$host] step {i}', level = 2]\n"
+        ));
+        i += 1;
+    }
+    s.push_str("-> print(total)\n");
+    s
+}
+
+fn corpus() -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/valid");
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "jf") {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.push((p, text));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn phases(name: &str, text: &str, runs: usize) {
+    let ctx = CheckContext::disk();
+    let n = text.len();
+    report(
+        &format!("{name}/lex"),
+        n,
+        median(runs, || drop(black_box(lexer::lex(text)))),
+    );
+    report(
+        &format!("{name}/parse"),
+        n,
+        median(runs, || drop(black_box(syntax::parse(text)))),
+    );
+    let parsed = syntax::parse(text);
+    let (fast, _) = syntax::parser::fast_and_grammar(text);
+    println!(
+        "{name}: {n} bytes, {} syntax diagnostics, fast path {}",
+        parsed.diagnostics.len(),
+        if fast.is_some() { "taken" } else { "not taken" }
+    );
+    report(
+        &format!("{name}/resolve"),
+        n,
+        median(runs, || drop(black_box(resolve::resolve(&parsed.program, None)))),
+    );
+    let resolution = resolve::resolve(&parsed.program, None);
+    report(
+        &format!("{name}/check"),
+        n,
+        median(runs, || {
+            drop(black_box(check::check(
+                &parsed.program,
+                &resolution,
+                CheckEnv::default(),
+            )))
+        }),
+    );
+    let mut drops: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let p = syntax::parse(text);
+            let start = thread_cpu();
+            drop(black_box(p));
+            thread_cpu().saturating_sub(start)
+        })
+        .collect();
+    drops.sort();
+    report(
+        &format!("{name}/drop_tree"),
+        n,
+        drops.get(runs / 2).copied().unwrap_or_default(),
+    );
+    report(
+        &format!("{name}/check_source"),
+        n,
+        median(runs, || drop(black_box(check_source(None, text, &ctx)))),
+    );
+}
+
+/// The language server bench's parse+check: the 500 KiB flow in a flow
+/// root on disk, with the sub-flow it calls (paths and callees resolved).
+fn lsp_with_root(runs: usize) {
+    let dir = std::env::temp_dir().join(format!("jobflow-phases-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(dir.join("lib"));
+    let _ = std::fs::write(dir.join("jobflow.toml"), "");
+    let _ = std::fs::write(dir.join("lib/notify.jf"), "|message|\n|level = 1|\nprint(message)\n");
+    let text = lsp_bench_flow(500 * 1024);
+    let big = dir.join("big.jf");
+    let _ = std::fs::write(&big, &text);
+    let ctx = CheckContext::disk();
+    report(
+        "lsp_500KiB/check_source_in_root",
+        text.len(),
+        median(runs, || drop(black_box(check_source(Some(&big), &text, &ctx)))),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn main() {
+    let runs = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<usize>().ok())
+        .unwrap_or(15);
+    phases("generated_1MiB", &check_bench_flow(1 << 20), runs);
+    phases("parse_generated_1MiB", &generate::generate_flow(1 << 20), runs);
+    phases("lsp_500KiB", &lsp_bench_flow(500 * 1024), runs);
+    lsp_with_root(runs);
+    let files = corpus();
+    let total: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let ctx = CheckContext::disk();
+    // The corpus is small: time 200 passes over it per run.
+    let t = median(runs, || {
+        for _ in 0..200 {
+            for (p, t) in &files {
+                drop(black_box(check_source(Some(p), t, &ctx)));
+            }
+        }
+    });
+    report("corpus/check_source", total, t / 200);
+}
