@@ -593,3 +593,48 @@ fn resume_wakes_a_suspended_process() {
     assert_eq!(sched.live(), 0);
     assert_eq!(String::from_utf8(out).unwrap(), "before\nafter 0\n");
 }
+
+#[test]
+fn fused_local_arithmetic_falls_back_off_integers_and_on_overflow() {
+    // LocalArithInt into AppendLocal, LoadLocal LoadLocal Add StoreLocal,
+    // local-to-local moves and `return(x)` out of a slot, each on the fast
+    // path and off it.
+    let (out, o) = run(
+        "[big = 9223372036854775807, one = 1, s = 'a', t = 2.5, n = 9] -> [t = t + n % 4] -> [u = big + one] -> \
+         [v = one + one] -> [w = s + s] -> [m = v] -> [big = big + n % 4] -> print(t, u, v, w, m, big)",
+    );
+    assert_eq!(out, "3.5 9223372036854775808 2 aa 2 9223372036854775808\n", "{o:?}");
+    let callee = "|x|\n[y = x] -> return(y)";
+    let (out, o, _) = run_with(
+        "[./sub: x = 'r'] -> print($RESULT, $STATUS, $ERROR == '')",
+        &[("/sub", callee)],
+        &|_| ok(""),
+    );
+    assert_eq!(out, "r 0 true\n", "{o:?}");
+}
+
+#[test]
+fn a_status_the_next_job_overwrites_is_not_set_but_one_it_reads_is() {
+    // `['false'] => [x = 1] -> [y = 2]`: the JobOk of `[x = 1]` is dropped
+    // (the next assignment sets `$STATUS`), the one before a job reading
+    // `$STATUS` is kept.
+    let fail = |_: &str| CommandOutcome::Completed {
+        status: 1,
+        stdout: Output::Text(String::new()),
+        stderr: Output::Text(String::new()),
+    };
+    let (out, o, _) = run_with(
+        "['false'] => [x = 1] -> [y = $STATUS] -> [z = 2] -> print(y, $STATUS)",
+        &[],
+        &fail,
+    );
+    assert_eq!(out, "0 0\n", "{o:?}");
+    let m = compile("[x = 1] -> [y = x + 1] -> [z = $STATUS]");
+    let oks = m
+        .funcs
+        .values()
+        .flat_map(|f| f.code.iter())
+        .filter(|i| matches!(i, Instr::JobOk))
+        .count();
+    assert_eq!(oks, 2, "the first JobOk is dropped, the one before $STATUS kept");
+}

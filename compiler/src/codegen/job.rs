@@ -18,6 +18,45 @@ pub(super) fn connector(k: ConnectorKind) -> Connector {
     }
 }
 
+/// Whether `job` always sets `$STATUS` (and the kind of end) before it
+/// could read them, and cannot read them on the way: an assignment or a call
+/// through a literal path whose values are plain arithmetic on names,
+/// literals and `$RESULT`/`$ERROR`/`$DEBUG`. A job before it needs no `JobOk`.
+fn overwrites_status_unread(job: &Job) -> bool {
+    match &job.kind {
+        JobKind::Assign(bindings) => bindings.iter().all(|b| status_free(&b.value)),
+        JobKind::Exec(x) => {
+            matches!(x.head.kind, ExprKind::Path(_))
+                && x.input.is_none()
+                && x.args.as_ref().is_none_or(|a| {
+                    a.star.is_none()
+                        && a.double_star.is_none()
+                        && a.positional.iter().all(status_free)
+                        && a.keywords.iter().all(|b| status_free(&b.value))
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Whether evaluating `e` cannot read `$STATUS` (nor run anything that
+/// could): no calls, attributes, subscripts or interpolated strings.
+fn status_free(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) => true,
+        ExprKind::Special(n) => n != "STATUS",
+        ExprKind::Literal(l) => matches!(
+            l,
+            Literal::Integer(_) | Literal::BigInteger(_) | Literal::Float(_) | Literal::Bool(_) | Literal::Null
+        ),
+        ExprKind::Unary { operand, .. } => status_free(operand),
+        ExprKind::Not(i) | ExprKind::Paren(i) => status_free(i),
+        ExprKind::Binary { lhs, rhs, .. } => status_free(lhs) && status_free(rhs),
+        ExprKind::Compare { first, rest } => status_free(first) && rest.iter().all(|c| status_free(&c.rhs)),
+        _ => false,
+    }
+}
+
 /// Whether `e` mentions the name `name` (as a variable or a placeholder).
 /// Operator chains are walked iteratively along their left spine.
 fn mentions(e: &Expr, name: &str) -> bool {
@@ -99,7 +138,17 @@ impl Gen<'_> {
     pub(super) fn jobflow(&mut self, flow: &Jobflow) {
         for (i, job) in flow.jobs.iter().enumerate() {
             self.mark_line(job.span);
-            let can_fail = self.job(job);
+            let can_fail = match (&job.kind, flow.jobs.get(i + 1)) {
+                // The next job sets `$STATUS` itself before anything reads it:
+                // this job's `JobOk` would be overwritten unseen.
+                (JobKind::Assign(bindings), Some(next)) if overwrites_status_unread(next) => {
+                    for b in bindings {
+                        self.assign(b);
+                    }
+                    false
+                }
+                _ => self.job(job),
+            };
             if let Some(c) = flow.connectors.get(i) {
                 if can_fail && i + 1 < flow.jobs.len() {
                     self.emit(Instr::Connector(connector(c.kind)));

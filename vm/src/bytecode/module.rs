@@ -105,6 +105,12 @@ pub struct ArgSpec {
 }
 
 impl ArgSpec {
+    /// Whether the layout is exactly one positional argument (no keywords,
+    /// spreads nor input): `return(x)`.
+    pub fn is_one_positional(&self) -> bool {
+        self.positional == 1 && self.keywords.is_empty() && !self.star && !self.double_star && !self.input
+    }
+
     /// How many values the arguments occupy on the stack (the `<<` input
     /// included).
     pub fn stack_len(&self) -> usize {

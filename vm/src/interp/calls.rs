@@ -431,6 +431,9 @@ impl Process {
         let Some(spec_ref) = lm.module.arg_specs.get(spec) else {
             return Err(Abnormal::new("corrupt module: argument layout out of range"));
         };
+        if !(spec_ref.star || spec_ref.double_star || spec_ref.input) {
+            return self.call_flow_plain(lm, callee, spec_ref);
+        }
         let Some(target) = self.modules.get(callee as usize).cloned() else {
             return Err(Abnormal::new("corrupt process: unknown module"));
         };
@@ -462,6 +465,101 @@ impl Process {
             }
         }
         self.push_flow_frame(callee, module.entry, base, ctl);
+        Ok(Flow::Switch)
+    }
+
+    /// [`Process::call_flow`] with plain positional and keyword arguments
+    /// (the common case): binds them straight off the stack, borrowing the
+    /// callee's module rather than holding a reference count.
+    fn call_flow_plain(
+        &mut self,
+        lm: &LinkedModule,
+        callee: u32,
+        spec: &crate::bytecode::ArgSpec,
+    ) -> Result<Flow, Abnormal> {
+        let mut ctl = self.effective_ctl(lm);
+        let Some(target) = self.modules.get(callee as usize) else {
+            return Err(Abnormal::new("corrupt process: unknown module"));
+        };
+        let module = &*target.module;
+        let Some(entry) = module.funcs.get(module.entry) else {
+            return Err(Abnormal::new("corrupt module: no entry function"));
+        };
+        let func = module.entry;
+        let params = &module.params;
+        let base = self.slots.len();
+        // Pushes rather than `resize`: no out-of-line clone loop for a few slots.
+        self.slots.reserve(usize::from(entry.slot_count));
+        for _ in 0..entry.slot_count {
+            self.slots.push(None);
+        }
+        let npos = spec.positional as usize;
+        let n = npos + spec.keywords.len();
+        let first = self.stack.len().saturating_sub(n);
+        let mut err = None;
+        for i in 0..n {
+            let Some(v) = self.stack.get_mut(first + i).map(|v| std::mem::replace(v, Value::Null)) else {
+                break;
+            };
+            let decl = if i < npos {
+                params.get(i).ok_or_else(|| {
+                    Abnormal::new(format!(
+                        "jobflow {}: too many positional arguments (takes {})",
+                        target.abspath,
+                        params.len()
+                    ))
+                })
+            } else {
+                let name = spec
+                    .keywords
+                    .get(i - npos)
+                    .and_then(|c| lm.module.const_str(*c))
+                    .unwrap_or_default();
+                params
+                    .iter()
+                    .find(|p| p.name == name)
+                    .ok_or_else(|| Abnormal::new(format!("jobflow {}: unknown parameter '{name}'", target.abspath)))
+            };
+            let decl = match decl {
+                Ok(d) => d,
+                Err(e) => {
+                    err = Some(e);
+                    break;
+                }
+            };
+            let Some(slot) = self.slots.get_mut(base + decl.slot.index()) else {
+                err = Some(Abnormal::new("corrupt module: parameter slot out of range"));
+                break;
+            };
+            if slot.is_some() {
+                err = Some(Abnormal::new(format!(
+                    "jobflow {}: parameter '{}' given twice",
+                    target.abspath, decl.name
+                )));
+                break;
+            }
+            if let Some(var) = decl.ctl {
+                Rc::make_mut(&mut ctl)[var.index()] = v.clone();
+            }
+            *slot = Some(v);
+        }
+        self.stack.truncate(first);
+        if err.is_none() {
+            if let Some(p) = params
+                .iter()
+                .find(|p| !p.has_default && !matches!(self.slots.get(base + p.slot.index()), Some(Some(_))))
+            {
+                err = Some(Abnormal::new(format!(
+                    "jobflow {}: missing required parameter '{}'",
+                    target.abspath, p.name
+                )));
+            }
+        }
+        if let Some(e) = err {
+            self.slots.truncate(base);
+            return Err(e);
+        }
+        self.push_flow_frame(callee, func, base, ctl);
         Ok(Flow::Switch)
     }
 

@@ -7,7 +7,7 @@
 
 use super::frame::JobEnd;
 use super::{Abnormal, Exit};
-use crate::bytecode::{ArithOp, CmpOp, Connector, Instr};
+use crate::bytecode::{ArgSpec, ArithOp, CmpOp, Connector, Instr, JobBuiltin};
 use crate::context::RunContext;
 use crate::process::Process;
 use crate::value::{self, Value};
@@ -129,17 +129,57 @@ impl Process {
                         drop(fns);
                         self.stack.push(v);
                     }
-                    Instr::LoadLocal(s) => match self.slots.get(sb + s.index()) {
-                        Some(Some(Value::Int(i))) => {
-                            let i = *i;
-                            self.stack.push(Value::Int(i))
+                    Instr::LoadLocal(s) => {
+                        let v = match self.slots.get(sb + s.index()) {
+                            Some(Some(Value::Int(i))) => {
+                                let i = *i;
+                                // `[c = a + b]` on Integers: LoadLocal LoadLocal Add
+                                // (StoreLocal) without the operand stack.
+                                if let (Some(Instr::LoadLocal(t)), Some(Instr::Add)) = (code.get(pc), code.get(pc + 1))
+                                {
+                                    if let Some(Some(Value::Int(j))) = self.slots.get(sb + t.index()) {
+                                        if let Some(r) = i.checked_add(*j) {
+                                            pc += 2;
+                                            if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                                                pc += 1;
+                                                if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                                    *slot = Some(Value::Int(r));
+                                                }
+                                            } else {
+                                                self.stack.push(Value::Int(r));
+                                            }
+                                            continue;
+                                        }
+                                    }
+                                }
+                                Value::Int(i)
+                            }
+                            Some(Some(v)) => v.clone(),
+                            _ => {
+                                let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
+                                fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                            }
+                        };
+                        match code.get(pc) {
+                            // A local-to-local move: no trip through the stack.
+                            Some(Instr::StoreLocal(d)) => {
+                                pc += 1;
+                                if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                    *slot = Some(v);
+                                }
+                            }
+                            // `return(x)`: straight out of the slot.
+                            Some(Instr::Builtin {
+                                job: JobBuiltin::Return,
+                                spec,
+                            }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
+                                pc += 1;
+                                let error = self.empty.clone();
+                                flow!(Ok::<Flow, Abnormal>(self.return_from_frame(0, v, error)))
+                            }
+                            _ => self.stack.push(v),
                         }
-                        Some(Some(v)) => self.stack.push(v.clone()),
-                        _ => {
-                            let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
-                        }
-                    },
+                    }
                     Instr::StoreLocal(s) => {
                         let v = self.pop();
                         if let Some(slot) = self.slots.get_mut(sb + s.index()) {
@@ -160,7 +200,15 @@ impl Process {
                     }
                     Instr::LoadResult => {
                         let v = top!().result.clone();
-                        self.stack.push(v);
+                        // `[a = $RESULT]`: straight into the slot.
+                        if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                            pc += 1;
+                            if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                *slot = Some(v);
+                            }
+                        } else {
+                            self.stack.push(v);
+                        }
                     }
                     Instr::LoadError => {
                         let v = top!().error.clone();
@@ -350,6 +398,17 @@ impl Process {
                         };
                         if let Value::Int(x) = a {
                             if let Some(r) = int_arith(op, *x, i64::from(n)) {
+                                // Fused with a following one-operand AppendLocal
+                                // on an Integer (`[s = s + x % 7]`): no push.
+                                if let Some(Instr::AppendLocal { slot: t, count: 1 }) = code.get(pc) {
+                                    if let Some(Some(Value::Int(y))) = self.slots.get_mut(sb + t.index()) {
+                                        if let Some(sum) = y.checked_add(r) {
+                                            *y = sum;
+                                            pc += 1;
+                                            continue;
+                                        }
+                                    }
+                                }
                                 self.stack.push(Value::Int(r));
                                 continue;
                             }
