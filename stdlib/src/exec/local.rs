@@ -317,10 +317,17 @@ mod tests {
         assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
     }
 
-    /// Whether process `pid` still exists (a zombie counts as gone).
+    /// Whether process `pid` still exists after up to 5 s for a killed
+    /// process to go (a zombie counts as gone).
     #[cfg(target_os = "linux")]
-    fn alive(pid: &str) -> bool {
-        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
+    fn still_alive(pid: &str) -> bool {
+        (0..100).all(|_| {
+            let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "));
+            if alive {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            alive
+        })
     }
 
     /// A timeout (or a cancellation) ends what the command started too: a
@@ -332,15 +339,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pidfile = dir.path().join("child");
         let cmd = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
+        // Long enough for the shell to start its child on a loaded machine.
         let settings = CommandSettings {
-            timeout: Some(0.5),
+            timeout: Some(3.0),
             ..CommandSettings::default()
         };
         let out = LocalExecutor.run(&request(&cmd, settings));
         assert!(matches!(out, CommandOutcome::ConnectionFailure { .. }), "{out:?}");
         let child = std::fs::read_to_string(&pidfile).unwrap();
         assert!(
-            !alive(child.trim()),
+            !still_alive(child.trim()),
             "the command's child {} survived its timeout",
             child.trim()
         );
