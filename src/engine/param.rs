@@ -214,7 +214,7 @@ fn to_value(param: &Param, depth: usize) -> Result<Value, ParamError> {
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Param::Dict(pairs) => {
-            let mut map = indexmap::IndexMap::with_capacity(pairs.len());
+            let mut map = jobflow_vm::value::DictMap::with_capacity_and_hasher(pairs.len(), Default::default());
             for (k, v) in pairs {
                 let key = to_value(k, depth + 1)?;
                 let key = Key::new(key).map_err(|_| ParamError::Unhashable {

@@ -132,10 +132,12 @@ pub(crate) fn parse_float(text: &str) -> Option<f64> {
 /// `string(obj)`.
 pub(crate) fn string(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Value, NativeError> {
     if let ([v], []) = (args.positional, args.keywords) {
-        if let Value::Str(_) = v {
-            return Ok(v.clone());
-        }
-        return Ok(Value::str(str_form(v)));
+        return Ok(match v {
+            Value::Str(_) => v.clone(),
+            // The hot case (`s + string(i)`): one exact-size allocation.
+            Value::Int(n) => Value::str(n.to_string()),
+            _ => Value::str(str_form(v)),
+        });
     }
     const P: Params<1> = Params::new("string", ["obj"], 1);
     let [obj] = P.bind(args)?;

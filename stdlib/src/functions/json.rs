@@ -296,7 +296,7 @@ impl Parser<'_> {
 
     fn object(&mut self) -> Result<Value, NativeError> {
         self.pos += 1;
-        let mut map = indexmap::IndexMap::new();
+        let mut map = jobflow_vm::value::DictMap::default();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;

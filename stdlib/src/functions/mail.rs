@@ -1,9 +1,8 @@
 //! `mail_parse(data)` (`stdlib.md` 3): a MIME message as a Dictionary.
 
 use super::args::Params;
-use indexmap::IndexMap;
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError};
-use jobflow_vm::value::Key;
+use jobflow_vm::value::{DictMap, Key};
 use jobflow_vm::Value;
 use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
@@ -76,7 +75,7 @@ fn part_value(message: &Message<'_>, id: u32, depth: usize) -> Result<Value, Nat
     let part = message
         .part(id)
         .ok_or_else(|| NativeError::new("mail_parse(): malformed MIME structure"))?;
-    let mut map: IndexMap<Key, Value> = IndexMap::new();
+    let mut map = DictMap::default();
     let raw = message.raw_message();
     for h in part.headers() {
         let name = raw

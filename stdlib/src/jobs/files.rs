@@ -5,10 +5,9 @@
 
 use super::payload::decode;
 use crate::functions::args::Params;
-use indexmap::IndexMap;
 use jobflow_vm::effect::CommandSettings;
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError, Prepared};
-use jobflow_vm::value::{resolve_index, File, Key, ObjectRef};
+use jobflow_vm::value::{resolve_index, DictMap, File, Key, ObjectRef};
 use jobflow_vm::Value;
 use std::path::Path;
 use std::rc::Rc;
@@ -144,7 +143,7 @@ pub(super) fn upload(
             (Value::array(items), name)
         }
         Value::Dict(entries) => {
-            let mut map: IndexMap<Key, Value> = entries.borrow().clone();
+            let mut map: DictMap = entries.borrow().clone();
             if !map.values().all(|v| matches!(v, Value::File(_))) {
                 return Err(not_file_field());
             }

@@ -1,8 +1,7 @@
 //! Field values of data objects, held in a form that may be shared between
 //! threads (values proper are process-local and `Rc`-based).
 
-use indexmap::IndexMap;
-use jobflow_vm::value::{File, Key, ObjectRef};
+use jobflow_vm::value::{DictMap, File, Key, ObjectRef};
 use jobflow_vm::Value;
 use std::rc::Rc;
 
@@ -58,7 +57,7 @@ impl Data {
             Data::Binary(b) => Value::binary(b.clone()),
             Data::Array(items) => Value::array(items.iter().map(Data::to_value).collect()),
             Data::Dict(entries) => {
-                let mut map = IndexMap::new();
+                let mut map = DictMap::default();
                 for (k, v) in entries {
                     if let Ok(key) = Key::new(k.to_value()) {
                         map.insert(key, v.to_value());

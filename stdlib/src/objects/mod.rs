@@ -17,7 +17,7 @@ pub use jobflow::{scan_parameters, JobflowInfo, ScanInspector, SourceInspector};
 
 use indexmap::IndexMap;
 use jobflow_vm::native::{NativeError, ObjectTree};
-use jobflow_vm::value::{Key, ObjectRef};
+use jobflow_vm::value::{DictMap, Key, ObjectRef};
 use jobflow_vm::Value;
 use load::Kind;
 use std::collections::HashMap;
@@ -453,7 +453,7 @@ impl ObjectStore {
                 };
                 Some(match name {
                     "parameters" => {
-                        let map: IndexMap<Key, Value> = info
+                        let map: DictMap = info
                             .parameters
                             .into_iter()
                             .map(|(n, d)| (Key::str(n), d.map_or(Value::Null, Value::str)))
@@ -461,7 +461,7 @@ impl ObjectStore {
                         Value::dict(map)
                     }
                     "errors" => {
-                        let map: IndexMap<Key, Value> = info
+                        let map: DictMap = info
                             .errors
                             .into_iter()
                             .map(|(line, msg)| (Key::str(line.to_string()), Value::str(msg)))

@@ -207,7 +207,8 @@ impl Process {
     }
 
     /// The state a `for` loop keeps for its iterable (`language.md` 6.7): an
-    /// Integer bound, or a snapshot Array of the items.
+    /// Integer bound, or a snapshot Array of the items (for an Array, one that
+    /// shares its elements, copied only if the Array changes during the loop).
     pub(crate) fn for_state(&mut self, ctx: &mut RunContext<'_>, iterable: Value) -> Result<Value, Abnormal> {
         Ok(match iterable {
             Value::Int(n) => Value::Int(n.max(0)),
@@ -218,7 +219,8 @@ impl Process {
                     Value::Int(i64::MAX)
                 }
             }
-            Value::Array(a) => Value::array(a.borrow().clone()),
+            // Shares the elements until the Array changes during the loop.
+            Value::Array(a) => Value::Array(a.snapshot()),
             Value::Dict(d) => Value::array(d.borrow().keys().map(|k| k.value().clone()).collect()),
             Value::Str(s) => Value::array(s.as_str().chars().map(|c| Value::str(c.to_string())).collect()),
             Value::Object(o) => {

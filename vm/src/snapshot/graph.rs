@@ -28,8 +28,7 @@
 //! bytes.
 
 use super::SnapshotError;
-use crate::value::{Array, Dict, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
-use indexmap::IndexMap;
+use crate::value::{Array, Dict, DictMap, File, Function, Key, ObjectRef, PatternKind, Timedelta, Value};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::rc::Rc;
@@ -402,7 +401,7 @@ impl Graph {
                 .iter()
                 .map(|n| match n {
                     Node::Array(len) => Value::Array(Array::new(Vec::with_capacity(*len as usize))),
-                    Node::Dict(_) => Value::Dict(Dict::new(IndexMap::new())),
+                    Node::Dict(_) => Value::Dict(Dict::new(DictMap::default())),
                     _ => Value::Null,
                 })
                 .collect(),
@@ -455,7 +454,7 @@ impl Graph {
                     let (mine, after) = rest.split_at_checked(2 * *len as usize).ok_or(GraphError::Items)?;
                     rest = after;
                     // Built aside: hashing a key may look into any value.
-                    let mut map = IndexMap::with_capacity(*len as usize);
+                    let mut map = DictMap::with_capacity_and_hasher(*len as usize, Default::default());
                     for pair in mine.chunks_exact(2) {
                         if let [k, v] = pair {
                             let key = Key::new(g.value(k)?).map_err(|e| GraphError::Invalid(e.to_string()))?;

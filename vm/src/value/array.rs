@@ -6,21 +6,34 @@ use std::rc::Rc;
 
 impl Array {
     /// A new Array holding `items`.
+    #[inline]
     pub fn new(items: Vec<Value>) -> Self {
-        Array(Rc::new(RefCell::new(items)))
+        Array(Rc::new(RefCell::new(Rc::new(items))))
+    }
+
+    /// A new Array whose elements are `self`'s as they are now, sharing their
+    /// storage until either Array changes (copy on write): what a `for` loop
+    /// iterates (`language.md` 6.7) without copying the elements up front.
+    #[inline]
+    pub fn snapshot(&self) -> Array {
+        Array(Rc::new(RefCell::new(Rc::clone(&self.0.borrow()))))
     }
 
     /// The elements, borrowed for reading.
+    #[inline]
     pub fn borrow(&self) -> Ref<'_, Vec<Value>> {
-        self.0.borrow()
+        Ref::map(self.0.borrow(), |items| &**items)
     }
 
-    /// The elements, borrowed for changing.
+    /// The elements, borrowed for changing; copied first if a
+    /// [`snapshot`](Array::snapshot) still shares them.
+    #[inline]
     pub fn borrow_mut(&self) -> RefMut<'_, Vec<Value>> {
-        self.0.borrow_mut()
+        RefMut::map(self.0.borrow_mut(), Rc::make_mut)
     }
 
     /// The number of elements.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.borrow().len()
     }
@@ -32,8 +45,9 @@ impl Array {
 
     /// The element at `index` (negative counts from the end); out of range is
     /// an error.
+    #[inline]
     pub fn get(&self, index: i64) -> Result<Value, ValueError> {
-        let items = self.0.borrow();
+        let items = self.borrow();
         resolve_index(index, items.len())
             .and_then(|i| items.get(i).cloned())
             .ok_or_else(|| ValueError::IndexOutOfRange {
@@ -43,7 +57,7 @@ impl Array {
 
     /// Replaces the element at `index` (negative counts from the end).
     pub fn set(&self, index: i64, value: Value) -> Result<(), ValueError> {
-        let mut items = self.0.borrow_mut();
+        let mut items = self.borrow_mut();
         let len = items.len();
         match resolve_index(index, len).and_then(|i| items.get_mut(i)) {
             Some(slot) => {
@@ -85,5 +99,34 @@ pub fn resolve_index(index: i64, len: usize) -> Option<usize> {
 impl std::fmt::Debug for Array {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&Value::Array(self.clone()).to_repr())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Array, Value};
+
+    fn ints(a: &Array) -> Vec<i64> {
+        a.borrow().iter().filter_map(Value::as_int).collect()
+    }
+
+    #[test]
+    fn a_snapshot_keeps_the_elements_it_was_taken_with() {
+        let a = Array::new(vec![Value::Int(1), Value::Int(2)]);
+        let snap = a.snapshot();
+        a.borrow_mut().push(Value::Int(3));
+        a.set(0, Value::Int(9)).unwrap();
+        assert_eq!(ints(&snap), vec![1, 2]);
+        assert_eq!(ints(&a), vec![9, 2, 3]);
+        assert!(!snap.ptr_eq(&a), "a snapshot is another Array");
+    }
+
+    #[test]
+    fn changing_a_snapshot_leaves_the_array_alone() {
+        let a = Array::new(vec![Value::Int(1)]);
+        let snap = a.snapshot();
+        snap.borrow_mut().clear();
+        assert_eq!(ints(&a), vec![1]);
+        assert!(snap.is_empty());
     }
 }

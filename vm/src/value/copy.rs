@@ -49,7 +49,7 @@ fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
             if let Some(done) = memo.get(&d.id()) {
                 return done.clone();
             }
-            let fresh = Dict::new(indexmap::IndexMap::new());
+            let fresh = Dict::new(super::DictMap::default());
             memo.insert(d.id(), Value::Dict(fresh.clone()));
             let entries: Vec<(super::Key, Value)> = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             for (k, val) in entries {

@@ -3,8 +3,7 @@
 //! the same key (so that keys stay reflexive).
 
 use super::int::{cmp_int, cmp_int_float, IntRef};
-use super::{Dict, Key, Value, ValueError};
-use indexmap::IndexMap;
+use super::{Dict, DictMap, Key, Value, ValueError};
 use num_bigint::BigInt;
 use num_traits::FromPrimitive;
 use std::cell::{Ref, RefCell, RefMut};
@@ -176,21 +175,24 @@ fn key_hash<H: Hasher>(v: &Value, state: &mut H) {
 
 impl Dict {
     /// A new Dictionary holding `entries`.
-    pub fn new(entries: IndexMap<Key, Value>) -> Self {
+    pub fn new(entries: DictMap) -> Self {
         Dict(Rc::new(RefCell::new(entries)))
     }
 
     /// The entries, borrowed for reading.
-    pub fn borrow(&self) -> Ref<'_, IndexMap<Key, Value>> {
+    #[inline]
+    pub fn borrow(&self) -> Ref<'_, DictMap> {
         self.0.borrow()
     }
 
     /// The entries, borrowed for changing.
-    pub fn borrow_mut(&self) -> RefMut<'_, IndexMap<Key, Value>> {
+    #[inline]
+    pub fn borrow_mut(&self) -> RefMut<'_, DictMap> {
         self.0.borrow_mut()
     }
 
     /// The number of keys.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.borrow().len()
     }

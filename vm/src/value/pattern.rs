@@ -4,9 +4,8 @@
 use super::casefold::eq_ignore_case;
 use super::compare::eq;
 use super::glob::Glob;
-use super::{Key, Pattern, PatternKind, Value, ValueError};
+use super::{DictMap, Key, Pattern, PatternKind, Value, ValueError};
 use fancy_regex::RegexInput;
-use indexmap::IndexMap;
 
 /// A Pattern's compiled matcher.
 #[derive(Clone, Debug)]
@@ -60,12 +59,12 @@ impl MatchOutcome {
             MatchOutcome::Matched => Value::Bool(true),
             MatchOutcome::Regex(m) => {
                 let opt = |g: &Option<String>| g.as_ref().map_or(Value::Null, |s| Value::str(s.as_str()));
-                let groupdict: IndexMap<Key, Value> = m
+                let groupdict: DictMap = m
                     .groupdict
                     .iter()
                     .map(|(name, g)| (Key::str(name.as_str()), opt(g)))
                     .collect();
-                let mut map = IndexMap::new();
+                let mut map = DictMap::default();
                 map.insert(Key::str("group"), Value::str(m.group.as_str()));
                 map.insert(Key::str("groups"), Value::array(m.groups.iter().map(opt).collect()));
                 map.insert(Key::str("groupdict"), Value::dict(groupdict));

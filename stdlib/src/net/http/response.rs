@@ -3,7 +3,7 @@
 
 use crate::functions::encoding::{lookup, Codec};
 use indexmap::IndexMap;
-use jobflow_vm::value::Key;
+use jobflow_vm::value::{DictMap, Key};
 use jobflow_vm::Value;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
@@ -83,14 +83,14 @@ impl UrlResponse {
     /// this order.
     pub fn into_value(self) -> Value {
         let pairs = |items: Vec<(String, String)>| {
-            let map: IndexMap<Key, Value> = items.into_iter().map(|(k, v)| (Key::str(k), Value::str(v))).collect();
+            let map: DictMap = items.into_iter().map(|(k, v)| (Key::str(k), Value::str(v))).collect();
             Value::dict(map)
         };
         let history = self
             .history
             .into_iter()
             .map(|(url, code)| {
-                let mut entry = IndexMap::new();
+                let mut entry = DictMap::default();
                 entry.insert(Key::str("url"), Value::str(url));
                 entry.insert(Key::str("code"), Value::Int(i64::from(code)));
                 Value::dict(entry)
@@ -99,7 +99,7 @@ impl UrlResponse {
         let content = Value::binary(self.content);
         let text = Value::str(self.text);
         let body = if self.binary { content.clone() } else { text.clone() };
-        let mut d = IndexMap::new();
+        let mut d = DictMap::default();
         d.insert(Key::str("url"), Value::str(self.url));
         d.insert(Key::str("code"), Value::Int(i64::from(self.code)));
         d.insert(Key::str("version"), Value::Int(self.version));
