@@ -155,6 +155,17 @@ impl Sshd {
     /// Starts an sshd on `port` (else a free one) with `host_key` (a private
     /// key file; else a new one).
     pub fn start_on(port: Option<u16>, host_key: Option<&Path>) -> Result<Self, String> {
+        Self::start_with(port, host_key, 100)
+    }
+
+    /// Starts an sshd (free port, new host key) that accepts at most
+    /// `max_sessions` channels per connection (`MaxSessions`; the other
+    /// starts use 100).
+    pub fn start_with_max_sessions(max_sessions: u32) -> Result<Self, String> {
+        Self::start_with(None, None, max_sessions)
+    }
+
+    fn start_with(port: Option<u16>, host_key: Option<&Path>, max_sessions: u32) -> Result<Self, String> {
         let sshd = Path::new("/usr/sbin/sshd");
         if !sshd.exists() {
             return Err("/usr/sbin/sshd is missing (apt-get install openssh-server)".into());
@@ -197,7 +208,7 @@ impl Sshd {
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {hk}\nAuthorizedKeysFile {ak}\n\
              PasswordAuthentication yes\nKbdInteractiveAuthentication yes\nPubkeyAuthentication yes\n\
              PermitRootLogin yes\nUsePAM no\nStrictModes no\nPidFile {pid}\nLogLevel VERBOSE\n\
-             Subsystem sftp internal-sftp\nMaxSessions 100\nMaxStartups 100\nPrintMotd no\n\
+             Subsystem sftp internal-sftp\nMaxSessions {max_sessions}\nMaxStartups 100\nPrintMotd no\n\
              SetEnv SHLVL=1\n",
             hk = host_key_path.display(),
             ak = authorized.display(),

@@ -118,6 +118,15 @@ pub enum ConnectError {
         /// What went wrong.
         reason: String,
     },
+    /// The server refused to open a channel on a live connection, even
+    /// with no other channel open on it (or kept refusing).
+    #[error("the SSH server on {host} refused to open a channel: {reason}")]
+    ChannelRefused {
+        /// The host.
+        host: String,
+        /// The server's reason.
+        reason: String,
+    },
     /// The command ran longer than `__timeout__`.
     #[error("timeout: the command did not end within {secs} seconds")]
     CommandTimeout {

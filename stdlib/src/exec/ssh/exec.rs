@@ -3,11 +3,12 @@
 
 use super::config::SshSettings;
 use super::error::ConnectError;
-use super::pool::{Lease, SshPool};
+use super::pool::SshPool;
 use crate::exec::{failed, split_words, strip_newlines};
 use crate::functions::encoding;
 use jobflow_vm::effect::{CommandLine, CommandOutcome, Output, StdinData};
-use russh::{ChannelMsg, Sig};
+use russh::client::Msg;
+use russh::{Channel, ChannelMsg, Sig};
 
 /// What a remote command left: exit status and raw output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,9 +23,6 @@ pub struct RawOutput {
 
 /// Why a command could not run to its end.
 pub(crate) enum RunError {
-    /// The channel could not be opened: nothing ran, so a retry on a new
-    /// connection is safe.
-    NotStarted(String),
     /// The connection broke while the command ran.
     Broken(String),
     /// `__timeout__` expired (the command was killed).
@@ -141,14 +139,13 @@ fn signal_number(sig: &Sig) -> i64 {
     }
 }
 
-/// Runs `line` on one leased connection.
-async fn run_on(lease: &Lease, settings: &SshSettings, line: &str, stdin: &[u8]) -> Result<RawOutput, RunError> {
-    let channel = lease
-        .conn
-        .handle
-        .channel_open_session()
-        .await
-        .map_err(|e| RunError::NotStarted(super::client::describe_russh_error(&e)))?;
+/// Runs `line` on an opened session channel.
+async fn run_on(
+    channel: Channel<Msg>,
+    settings: &SshSettings,
+    line: &str,
+    stdin: &[u8],
+) -> Result<RawOutput, RunError> {
     let broken = |e: russh::Error| RunError::Broken(super::client::describe_russh_error(&e));
     if settings.use_pty {
         channel
@@ -219,61 +216,48 @@ async fn run_on(lease: &Lease, settings: &SshSettings, line: &str, stdin: &[u8])
     Err(stopped)
 }
 
-/// Runs `line` with `stdin` on the connection for `settings`, replacing a
-/// dead cached connection once, transparently.
+/// Runs `line` with `stdin` on a connection for `settings`: a channel on a
+/// cached connection with room (another connection of the same key when the
+/// server refuses more channels), replacing a dead cached connection once,
+/// transparently (see [`SshPool::open_channel`]).
 pub(crate) async fn run_line(
     pool: &SshPool,
     settings: &SshSettings,
     line: &str,
     stdin: &[u8],
 ) -> Result<RawOutput, ConnectError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let lease = tokio::select! {
-            lease = pool.acquire(settings) => lease?,
-            () = crate::exec::cancel::cancelled() => return Err(ConnectError::Cancelled),
-        };
-        if crate::exec::cancel::is_cancelled() {
+    let (channel, lease) = tokio::select! {
+        opened = pool.open_channel(settings) => opened?,
+        () = crate::exec::cancel::cancelled() => return Err(ConnectError::Cancelled),
+    };
+    if crate::exec::cancel::is_cancelled() {
+        let _ = channel.close().await;
+        pool.release(lease).await;
+        return Err(ConnectError::Cancelled);
+    }
+    let result = run_on(channel, settings, line, stdin).await;
+    match result {
+        Ok(out) => {
             pool.release(lease).await;
-            return Err(ConnectError::Cancelled);
+            Ok(out)
         }
-        let result = run_on(&lease, settings, line, stdin).await;
-        match result {
-            Ok(out) => {
-                pool.release(lease).await;
-                return Ok(out);
-            }
-            Err(RunError::NotStarted(reason)) => {
-                let fresh = lease.fresh;
-                pool.invalidate(settings, &lease.conn).await;
-                pool.release(lease).await;
-                if attempt >= 2 || fresh {
-                    return Err(ConnectError::Broken {
-                        host: settings.target.host.clone(),
-                        reason,
-                    });
-                }
-                tracing::debug!(%reason, "cached connection failed; logging in again");
-            }
-            Err(RunError::Broken(reason)) => {
-                pool.invalidate(settings, &lease.conn).await;
-                pool.release(lease).await;
-                return Err(ConnectError::Broken {
-                    host: settings.target.host.clone(),
-                    reason,
-                });
-            }
-            Err(RunError::Timeout) => {
-                pool.release(lease).await;
-                return Err(ConnectError::CommandTimeout {
-                    secs: settings.timeout.map(|t| t.as_secs_f64()).unwrap_or(0.0),
-                });
-            }
-            Err(RunError::Cancelled) => {
-                pool.release(lease).await;
-                return Err(ConnectError::Cancelled);
-            }
+        Err(RunError::Broken(reason)) => {
+            pool.invalidate(settings, &lease.conn).await;
+            pool.release(lease).await;
+            Err(ConnectError::Broken {
+                host: settings.target.host.clone(),
+                reason,
+            })
+        }
+        Err(RunError::Timeout) => {
+            pool.release(lease).await;
+            Err(ConnectError::CommandTimeout {
+                secs: settings.timeout.map(|t| t.as_secs_f64()).unwrap_or(0.0),
+            })
+        }
+        Err(RunError::Cancelled) => {
+            pool.release(lease).await;
+            Err(ConnectError::Cancelled)
         }
     }
 }

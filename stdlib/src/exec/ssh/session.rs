@@ -9,13 +9,13 @@
 
 use super::client::describe_russh_error;
 use super::config::SshSettings;
-use super::pool::{Lease, SshPool};
+use super::pool::SshPool;
 use crate::exec::session::{relay, Chunk, ShellInput};
 use crate::functions::encoding::Codec;
 use jobflow_vm::effect::CommandSettings;
 use jobflow_vm::host::{SessionEvent, SessionEvents};
 use russh::client::Msg;
-use russh::{ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
+use russh::{Channel, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
 use tokio::sync::mpsc;
 
 struct Writer(ChannelWriteHalf<Msg>);
@@ -26,20 +26,12 @@ impl ShellInput for Writer {
     }
 }
 
-/// A shell channel opened on `lease`, and the output that came before the
-/// server confirmed it.
-/// The error says whether the channel itself could not be opened (nothing
-/// started: a retry on a new connection is safe).
+/// A shell started on an opened session channel, and the output that came
+/// before the server confirmed it.
 type Opened = (ChannelReadHalf, ChannelWriteHalf<Msg>, Vec<Chunk>);
 
-async fn open_shell(lease: &Lease, use_pty: bool) -> Result<Opened, (bool, String)> {
-    let channel = lease
-        .conn
-        .handle
-        .channel_open_session()
-        .await
-        .map_err(|e| (true, describe_russh_error(&e)))?;
-    let broken = |e: russh::Error| (false, describe_russh_error(&e));
+async fn start_shell(channel: Channel<Msg>, use_pty: bool) -> Result<Opened, String> {
+    let broken = |e: russh::Error| describe_russh_error(&e);
     if use_pty {
         channel
             .request_pty(true, "xterm", 80, 24, 0, 0, &[])
@@ -53,11 +45,11 @@ async fn open_shell(lease: &Lease, use_pty: bool) -> Result<Opened, (bool, Strin
     while replies > 0 {
         match reader.wait().await {
             Some(ChannelMsg::Success) => replies -= 1,
-            Some(ChannelMsg::Failure) => return Err((false, "the server refused to start a shell".to_string())),
+            Some(ChannelMsg::Failure) => return Err("the server refused to start a shell".to_string()),
             Some(ChannelMsg::Data { data }) => early.push(Chunk::Out(data.to_vec())),
             Some(ChannelMsg::ExtendedData { data, .. }) => early.push(Chunk::Err(data.to_vec())),
             Some(ChannelMsg::Close | ChannelMsg::Eof) | None => {
-                return Err((false, "the server closed the shell channel".to_string()))
+                return Err("the server closed the shell channel".to_string())
             }
             Some(_) => {}
         }
@@ -80,31 +72,25 @@ pub(crate) async fn run(
             return;
         }
     };
-    let mut attempt = 0;
-    let (lease, mut reader, writer, early) = loop {
-        attempt += 1;
-        let lease = match pool.acquire(&ssh).await {
-            Ok(l) => l,
-            Err(e) => {
-                events(SessionEvent::Failed(e.to_string()));
-                return;
-            }
-        };
-        match open_shell(&lease, ssh.use_pty).await {
-            Ok((reader, writer, early)) => break (lease, reader, writer, early),
-            Err((not_started, reason)) => {
+    let (channel, lease) = match pool.open_channel(&ssh).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            events(SessionEvent::Failed(e.to_string()));
+            return;
+        }
+    };
+    let (mut reader, writer, early) = match start_shell(channel, ssh.use_pty).await {
+        Ok(opened) => opened,
+        Err(reason) => {
+            if lease.conn.is_closed() {
                 pool.invalidate(&ssh, &lease.conn).await;
-                let fresh = lease.fresh;
-                pool.release(lease).await;
-                if !not_started || fresh || attempt >= 2 {
-                    events(SessionEvent::Failed(format!(
-                        "cannot open a session on {}: {reason}",
-                        ssh.target.host
-                    )));
-                    return;
-                }
-                tracing::debug!(%reason, "cached connection failed; logging in again");
             }
+            pool.release(lease).await;
+            events(SessionEvent::Failed(format!(
+                "cannot open a session on {}: {reason}",
+                ssh.target.host
+            )));
+            return;
         }
     };
     events(SessionEvent::Opened);

@@ -30,20 +30,17 @@ fn remote_path(settings: &SshSettings, path: &str) -> String {
     }
 }
 
-/// Opens an SFTP session, replacing a dead cached connection once.
+/// Opens an SFTP session on a channel from [`SshPool::open_channel`]
+/// (another connection of the key when one is full, a dead cached one
+/// replaced); when the subsystem request fails because the connection died,
+/// the open is retried once on a new connection.
 async fn open(pool: &SshPool, settings: &SshSettings) -> Result<(SftpSession, super::pool::Lease), TransferError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let lease = pool.acquire(settings).await?;
-        let opened = async {
-            let channel = lease.conn.handle.channel_open_session().await?;
-            channel.request_subsystem(true, "sftp").await?;
-            Ok::<_, russh::Error>(channel)
-        }
-        .await;
-        match opened {
-            Ok(channel) => {
+        let (channel, lease) = pool.open_channel(settings).await?;
+        match channel.request_subsystem(true, "sftp").await {
+            Ok(()) => {
                 let session = SftpSession::new(channel.into_stream())
                     .await
                     .map_err(|e| remote_err("sftp", format!("cannot start SFTP: {e}")))?;
@@ -51,9 +48,12 @@ async fn open(pool: &SshPool, settings: &SshSettings) -> Result<(SftpSession, su
             }
             Err(e) => {
                 let fresh = lease.fresh;
-                pool.invalidate(settings, &lease.conn).await;
+                let dead = lease.conn.is_closed();
+                if dead {
+                    pool.invalidate(settings, &lease.conn).await;
+                }
                 pool.release(lease).await;
-                if attempt >= 2 || fresh {
+                if !dead || attempt >= 2 || fresh {
                     return Err(TransferError::Connection(ConnectError::Broken {
                         host: settings.target.host.clone(),
                         reason: super::client::describe_russh_error(&e),
