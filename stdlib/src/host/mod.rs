@@ -6,9 +6,10 @@
 //!   [`LocalExecutor`](crate::exec::LocalExecutor), so a long command never
 //!   holds up a runtime worker.
 //! - Commands with a `__host__`, and `put`/`get`/`reboot` with one, go to a
-//!   shared [`SshPool`]: one cached connection per jump chain, host, port
-//!   and user, with many concurrent channels on it (`__use_cache__ = false`
-//!   uses a connection of its own).
+//!   shared [`SshPool`]: cached connections per jump chain, host, port, user
+//!   and credentials, with many concurrent channels on each (a second one
+//!   only when the server's channel limit is reached; `__use_cache__ =
+//!   false` uses a connection of its own).
 //! - `session` blocks open a local `__shell__` or an SSH shell channel on
 //!   the same pool ([`crate::exec::session`]).
 //! - `urlopen` and `mailto` run on the same runtime. `mailto` takes the

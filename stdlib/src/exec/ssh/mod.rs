@@ -5,11 +5,13 @@
 //! - [`SshSettings`] turns a job's control variables into connection and
 //!   command settings (defaults, `__proxy__` jump chain). Secrets are
 //!   [`Secret`]s: never in logs, errors or `Debug`.
-//! - [`SshPool`] caches one logged-in connection per jump chain, host, port,
+//! - [`SshPool`] caches logged-in connections per jump chain, host, port,
 //!   user and credentials (a digest of them: a job with other credentials
 //!   never uses a connection they did not open); every command is a channel
-//!   on it, from any tokio task. A dead cached connection is replaced
-//!   transparently.
+//!   on one, from any tokio task. One connection serves until the server
+//!   refuses a channel on it (sshd's `MaxSessions`); then another is logged
+//!   in, up to [`SshPool::MAX_CONNECTIONS_PER_KEY`], after which jobs wait
+//!   for a free channel. A dead cached connection is replaced transparently.
 //! - Host keys are checked against `~/.ssh/known_hosts` (or
 //!   [`ClientOptions::known_hosts`]) like OpenSSH's
 //!   `StrictHostKeyChecking=accept-new`: an unknown host's key is recorded, a
