@@ -20,33 +20,15 @@
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
 
+#[path = "../compiler/benches/support/flows.rs"]
+mod flows;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use jobflow_compiler::driver::{check_source, CheckContext};
 use lsp_client::LspClient;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// A realistic flow of at least `bytes` bytes: parameters, assignments,
-/// blocks, loops, built-in calls, interpolation, sub-flow calls.
-fn big_flow(bytes: usize) -> String {
-    let mut s =
-        String::from("# generated\n|url = 'http://web01.example.com/health'|\n|retries = 3|\n|host = 'web01'|\n");
-    s.push_str("[total = 0, acc = 0, 結果 = '']\n");
-    let mut i = 0;
-    while s.len() < bytes {
-        s.push_str(&format!(
-            "-> [count_{i} = {i}, name_{i} = 'item {i}']\n\
-             -> {{ if count_{i} > 3 and total < 1000 | print('count is $count_{i} for $host') => [total = total + count_{i}] }}\n\
-             -> {{ for item in [1, 2, 3] | [acc = acc + item] -> [結果 = name_{i}.upper()] }}\n\
-             -> urlopen(url, timeout=10) =>> [status_{i} = $STATUS, body_{i} = $RESULT]\n\
-             -> [./lib/notify: message = '[$host] step {i}', level = 2]\n"
-        ));
-        i += 1;
-    }
-    s.push_str("-> print(total)\n");
-    s
-}
 
 /// The flow root on disk: `jobflow.toml`, the called sub-flow and the big
 /// flow (which the editor then opens with the same text).
@@ -63,7 +45,7 @@ fn root() -> Root {
     std::fs::write(root.join("jobflow.toml"), "").expect("write jobflow.toml");
     std::fs::create_dir_all(root.join("lib")).expect("mkdir lib");
     std::fs::write(root.join("lib/notify.jf"), "|message|\n|level = 1|\nprint(message)\n").expect("write sub-flow");
-    let text = big_flow(500 * 1024);
+    let text = flows::lsp_bench_flow(500 * 1024);
     let big = root.join("big.jf");
     std::fs::write(&big, &text).expect("write big flow");
     Root {

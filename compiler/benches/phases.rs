@@ -11,12 +11,14 @@
 #[path = "../tests/parse_support/generate.rs"]
 mod generate;
 
+#[path = "support/flows.rs"]
+mod flows;
+
 use jobflow_compiler::check::{self, CheckEnv};
 use jobflow_compiler::driver::{check_source, CheckContext};
 use jobflow_compiler::resolve;
 use jobflow_compiler::syntax::{self, lexer};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`).
@@ -50,64 +52,6 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 fn report(name: &str, bytes: usize, t: Duration) {
     let mbs = bytes as f64 / 1e6 / t.as_secs_f64().max(1e-9);
     println!("{name:<40} {:>9.3} ms {mbs:>8.2} MB/s", t.as_secs_f64() * 1e3);
-}
-
-/// The 1 MiB flow of `benches/check.rs`.
-fn check_bench_flow(target: usize) -> String {
-    let mut s = String::from("|host = 'web01'|\n|retries = 3|\n[count = 0, names = []]\n");
-    let mut i = 0usize;
-    while s.len() < target {
-        s.push_str(&format!(
-            "-> [v{i} = count + {i} * 2, names = names + ['n{i}']]\n\
-             -> {{ if v{i} > retries and host == 'web01' | then: [count = count + 1] else: print('v$count', v{i}) }}\n\
-             -> {{ for x in [1, 2, 3] | [total{i} = x] -> {{ if x == 2 | break }} }}\n\
-             -> ['echo $host {i}'] => [s{i} = $STATUS]\n\
-             -> {{ try | [r = int('{i}')] -> assert(r >= 0, 'neg') }}\n"
-        ));
-        i += 1;
-    }
-    s
-}
-
-/// The 500 KiB flow of the language server bench (`benches/lsp.rs`).
-fn lsp_bench_flow(bytes: usize) -> String {
-    let mut s =
-        String::from("# generated\n|url = 'http://web01.example.com/health'|\n|retries = 3|\n|host = 'web01'|\n");
-    s.push_str("[total = 0, acc = 0, 結果 = '']\n");
-    let mut i = 0;
-    while s.len() < bytes {
-        s.push_str(&format!(
-            "-> [count_{i} = {i}, name_{i} = 'item {i}']\n\
-             -> {{ if count_{i} > 3 and total < 1000 | print('count is $count_{i} for $host') => [total = total + count_{i}] }}\n\
-             -> {{ for item in [1, 2, 3] | [acc = acc + item] -> [結果 = name_{i}.upper()] }}\n\
-             -> urlopen(url, timeout=10) =>> [status_{i} = $STATUS, body_{i} = $RESULT]\n\
-             -> [./lib/notify: message = '[$host] step {i}', level = 2]\n"
-        ));
-        i += 1;
-    }
-    s.push_str("-> print(total)\n");
-    s
-}
-
-fn corpus() -> Vec<(PathBuf, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/valid");
-    let mut out = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "jf") {
-                if let Ok(text) = std::fs::read_to_string(&p) {
-                    out.push((p, text));
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn phases(name: &str, text: &str, runs: usize) {
@@ -175,7 +119,7 @@ fn lsp_with_root(runs: usize) {
     let _ = std::fs::create_dir_all(dir.join("lib"));
     let _ = std::fs::write(dir.join("jobflow.toml"), "");
     let _ = std::fs::write(dir.join("lib/notify.jf"), "|message|\n|level = 1|\nprint(message)\n");
-    let text = lsp_bench_flow(500 * 1024);
+    let text = flows::lsp_bench_flow(500 * 1024);
     let big = dir.join("big.jf");
     let _ = std::fs::write(&big, &text);
     let ctx = CheckContext::disk();
@@ -192,11 +136,11 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(15);
-    phases("generated_1MiB", &check_bench_flow(1 << 20), runs);
+    phases("generated_1MiB", &flows::check_bench_flow(1 << 20), runs);
     phases("parse_generated_1MiB", &generate::generate_flow(1 << 20), runs);
-    phases("lsp_500KiB", &lsp_bench_flow(500 * 1024), runs);
+    phases("lsp_500KiB", &flows::lsp_bench_flow(500 * 1024), runs);
     lsp_with_root(runs);
-    let files = corpus();
+    let files = flows::corpus();
     let total: usize = files.iter().map(|(_, t)| t.len()).sum();
     let ctx = CheckContext::disk();
     // The corpus is small: time 200 passes over it per run.
