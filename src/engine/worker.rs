@@ -108,19 +108,27 @@ pub(crate) fn start(
     Ok((thread, waker))
 }
 
+/// `entries` as VM values, in order; the first that is not a value names
+/// itself in the error.
+fn param_values(entries: Vec<(String, Param)>) -> Result<Vec<(String, Value)>, EngineError> {
+    entries
+        .into_iter()
+        .map(|(name, p)| match p.to_value() {
+            Ok(v) => Ok((name, v)),
+            Err(source) => Err(EngineError::Param { name, source }),
+        })
+        .collect()
+}
+
 impl Worker {
     fn new(setup: Setup) -> Result<Worker, EngineError> {
         let env = match setup.env {
             EnvSource::File(path) => crate::params::env_from_file(&path)?,
             EnvSource::Entries(entries) => {
-                let mut pairs = Vec::with_capacity(entries.len());
-                for (name, p) in entries {
-                    let v = p.to_value().map_err(|source| EngineError::Param {
-                        name: name.clone(),
-                        source,
-                    })?;
-                    pairs.push((Value::str(name), v));
-                }
+                let pairs: Vec<(Value, Value)> = param_values(entries)?
+                    .into_iter()
+                    .map(|(name, v)| (Value::str(name), v))
+                    .collect();
                 // String keys are always valid Dictionary keys.
                 Value::dict_from_pairs(pairs).unwrap_or(Value::Null)
             }
@@ -229,14 +237,7 @@ impl Worker {
                 limit: self.sched.world().limit(),
             });
         }
-        let mut values = Vec::with_capacity(params.len());
-        for (name, p) in params {
-            let v = p.to_value().map_err(|source| EngineError::Param {
-                name: name.clone(),
-                source,
-            })?;
-            values.push((name, v));
-        }
+        let values = param_values(params)?;
         let pid = self.sched.alloc_pid();
         let env = deep_copy(&self.env);
         let process = Process::new(pid, &f.abspath, f.module.clone(), &self.library, values, env).map_err(|error| {
