@@ -9,6 +9,7 @@
 //! from what holds before them. Interpolated names follow the same rules.
 
 use super::control::terminator;
+use super::lookup::Refs;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::exprs::{args_exprs, for_each_expr};
 use crate::resolve::{Resolution, SymbolId, SymbolKind, Target};
@@ -24,7 +25,11 @@ pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnosti
     if !res.symbols.iter().any(|s| s.kind == SymbolKind::Variable) {
         return;
     }
-    let mut flow = Flow { res, out };
+    let mut flow = Flow {
+        res,
+        refs: Refs::new(res),
+        out,
+    };
     let mut state = Assigned::new(res.symbols.len());
     flow.jobflow(body, &mut state);
 }
@@ -108,6 +113,7 @@ impl Meet {
 
 struct Flow<'r, 'o> {
     res: &'r Resolution,
+    refs: Refs<'r>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -115,7 +121,7 @@ impl Flow<'_, '_> {
     /// The jobflow-scope variable (not parameter or control variable) a
     /// reference at `span` means.
     fn variable_at(&self, span: Span) -> Option<SymbolId> {
-        match self.res.reference_with_span(span)?.target {
+        match self.refs.with_span(span)?.target {
             Target::Symbol(id) if self.res.symbol(id)?.kind == SymbolKind::Variable => Some(id),
             _ => None,
         }
@@ -179,7 +185,7 @@ impl Flow<'_, '_> {
     /// intersecting branches).
     fn ends(&self, jobflow: &Jobflow) -> bool {
         jobflow.jobs.iter().any(|j| match &j.kind {
-            JobKind::Call(_) => terminator(j, self.res).is_some(),
+            JobKind::Call(_) => terminator(j, &self.refs).is_some(),
             _ => false,
         })
     }
