@@ -33,7 +33,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
         pos: 0,
         glued: false,
         out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 4 + 16),
+            tokens: Vec::with_capacity(src.len() / 2 + 16),
             ..Lexed::default()
         },
     };

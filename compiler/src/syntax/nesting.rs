@@ -35,9 +35,28 @@ pub fn limit_nesting<'a>(
     tokens: Vec<(Token<'a>, SimpleSpan)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Token<'a>, SimpleSpan)> {
-    if !too_deep(&tokens) {
-        return tokens;
+    limit_nesting_with_depth(tokens, diagnostics).0
+}
+
+/// [`limit_nesting`], and the [`max_depth`] of the tokens it returns (found
+/// in the same pass that looks for a region too deep, so valid text is
+/// scanned once).
+pub fn limit_nesting_with_depth<'a>(
+    tokens: Vec<(Token<'a>, SimpleSpan)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<(Token<'a>, SimpleSpan)>, usize) {
+    match too_deep(&tokens) {
+        Some(deepest) => (tokens, deepest),
+        None => {
+            let out = limit(tokens, diagnostics);
+            let deepest = max_depth(&out);
+            (out, deepest)
+        }
     }
+}
+
+/// The replacement of [`limit_nesting`] for tokens known to nest too deep.
+fn limit<'a>(tokens: Vec<(Token<'a>, SimpleSpan)>, diagnostics: &mut Vec<Diagnostic>) -> Vec<(Token<'a>, SimpleSpan)> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut depth = 0usize;
     let mut iter = tokens.into_iter().peekable();
@@ -122,26 +141,30 @@ pub fn max_depth(tokens: &[(Token<'_>, SimpleSpan)]) -> usize {
     deepest
 }
 
-fn too_deep(tokens: &[(Token<'_>, SimpleSpan)]) -> bool {
+/// `None` when some region of `tokens` nests too deep; else `Some` of
+/// their [`max_depth`].
+fn too_deep(tokens: &[(Token<'_>, SimpleSpan)]) -> Option<usize> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut prefix_run = 0usize;
     for (t, _) in tokens {
         if opens(&t.kind) {
             depth += 1;
             if depth > MAX_NESTING {
-                return true;
+                return None;
             }
+            deepest = deepest.max(depth);
         } else if closes(&t.kind) {
             depth = depth.saturating_sub(1);
         }
         if is_prefix(&t.kind) {
             prefix_run += 1;
             if prefix_run > MAX_NESTING {
-                return true;
+                return None;
             }
         } else {
             prefix_run = 0;
         }
     }
-    false
+    Some(deepest)
 }
