@@ -13,8 +13,8 @@ use super::{
     Target,
 };
 use crate::syntax::ast::{
-    Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, ObjectPath, Program, StringPart,
-    TargetRoot,
+    Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, Name, ObjectPath, Program,
+    StringPart, TargetRoot,
 };
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures;
@@ -27,7 +27,7 @@ pub(super) struct Resolver<'a> {
     /// Indices into `refs` of references to be decided at the end.
     pending: Vec<usize>,
     /// Jobflow-scope variables by name: parameters and assigned names.
-    flow_vars: FxHashMap<String, SymbolId>,
+    flow_vars: FxHashMap<Name, SymbolId>,
     /// Visible block bindings, innermost last.
     blocks: Vec<(&'a str, SymbolId)>,
     paths: Vec<(Span, &'a ObjectPath)>,
@@ -67,7 +67,7 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .map(|(span, path)| PathReference {
                 span,
-                text: path.text.clone(),
+                text: path.text.to_string(),
                 object: path_resolver.map(|r| {
                     looked_up
                         .entry(path.text.as_str())
@@ -86,7 +86,7 @@ impl<'a> Resolver<'a> {
     fn new_symbol(&mut self, name: &str, kind: SymbolKind, definition: Option<Span>, scope: Span) -> SymbolId {
         let id = SymbolId(u32::try_from(self.symbols.len()).unwrap_or(u32::MAX));
         self.symbols.push(Symbol {
-            name: name.to_string(),
+            name: Name::from(name),
             kind,
             definition,
             scope,
@@ -96,7 +96,7 @@ impl<'a> Resolver<'a> {
 
     fn push_ref(&mut self, name: &str, span: Span, outer: Span, role: Role, target: Target) -> usize {
         self.refs.push(Reference {
-            name: name.to_string(),
+            name: Name::from(name),
             span,
             outer,
             role,
@@ -113,7 +113,7 @@ impl<'a> Resolver<'a> {
         if is_special(&name.name) {
             return;
         }
-        let id = match self.flow_vars.get(&name.name) {
+        let id = match self.flow_vars.get(name.name.as_str()) {
             // A duplicate (E105): the first declaration stays the definition.
             Some(&id) => id,
             None => {
@@ -132,7 +132,7 @@ impl<'a> Resolver<'a> {
         }
         let id = self.new_symbol(&name.name, kind, Some(name.span), scope);
         self.push_ref(&name.name, name.span, name.span, Role::Definition, Target::Symbol(id));
-        self.blocks.push((&name.name, id));
+        self.blocks.push((name.name.as_str(), id));
     }
 
     /// `[x = …]` or `[… >> x]`: the block binding in sight, else the
@@ -143,7 +143,7 @@ impl<'a> Resolver<'a> {
         }
         let id = match self.lookup_block(&name.name) {
             Some(id) => id,
-            None => match self.flow_vars.get(&name.name) {
+            None => match self.flow_vars.get(name.name.as_str()) {
                 Some(&id) => {
                     if let Some(sym) = self.symbols.get_mut(id.index()) {
                         sym.definition.get_or_insert(name.span);
