@@ -85,7 +85,7 @@ impl<'src> Lexer<'src> {
                 b'0'..=b'9' => self.number(),
                 b'\'' | b'"' => {
                     let scanned = scan_string(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                 }
                 b'$' => self.special(),
                 _ if b >= 0x80 => self.non_ascii(),
@@ -116,12 +116,12 @@ impl<'src> Lexer<'src> {
             match b {
                 b'b' => {
                     let scanned = scan_binary(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                     return;
                 }
                 b'r' | b'g' | b'e' => {
                     let scanned = scan_pattern(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                     return;
                 }
                 _ => {}
@@ -266,7 +266,7 @@ impl<'src> Lexer<'src> {
                 Err(_) => Literal::BigInteger(text.trim_start_matches('0').to_string()),
             }
         };
-        self.push(TokenKind::Literal(Box::new(literal)), start, end);
+        self.push(TokenKind::Literal(literal), start, end);
     }
 
     fn symbol(&mut self, b: u8) {
@@ -364,11 +364,7 @@ mod tests {
         for (src, v) in [("1.", 1.0), ("9.E5", 9e5), ("0.5e-3", 0.5e-3), ("2.5", 2.5)] {
             let lexed = lex(src);
             assert!(lexed.diagnostics.is_empty(), "{src}");
-            assert_eq!(
-                lexed.tokens[0].0.kind,
-                TokenKind::Literal(Box::new(Literal::Float(v))),
-                "{src}"
-            );
+            assert_eq!(lexed.tokens[0].0.kind, TokenKind::Literal(Literal::Float(v)), "{src}");
         }
     }
 
@@ -387,7 +383,7 @@ mod tests {
         let lexed = lex("123456789012345678901234567890");
         assert_eq!(
             lexed.tokens[0].0.kind,
-            TokenKind::Literal(Box::new(Literal::BigInteger("123456789012345678901234567890".into())))
+            TokenKind::Literal(Literal::BigInteger("123456789012345678901234567890".into()))
         );
     }
 

@@ -277,7 +277,7 @@ pub(super) fn expressions<'a>() -> ExprParsers<'a> {
     let atom_p: P<'a, Expr> = atom_rec.clone().boxed();
 
     let literal = select_ref! {
-        Token { kind: TokenKind::Literal(lit), .. } = e => expr_at(ExprKind::Literal((**lit).clone()), e.span()),
+        Token { kind: TokenKind::Literal(lit), .. } = e => expr_at(ExprKind::Literal(lit.clone()), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::True), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(true)), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::False), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(false)), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::Null), .. } = e => expr_at(ExprKind::Literal(Literal::Null), e.span()),
