@@ -77,12 +77,29 @@ impl Assigned {
     /// Removes what was added since `mark`, and returns it.
     fn undo(&mut self, mark: usize) -> Vec<SymbolId> {
         let added = self.trail.split_off(mark.min(self.trail.len()));
-        for id in &added {
+        self.clear_bits(&added);
+        added
+    }
+
+    /// Removes what was added since `mark` (as [`Assigned::undo`], without
+    /// keeping it: no allocation for a body whose additions are dropped).
+    fn discard(&mut self, mark: usize) {
+        let mark = mark.min(self.trail.len());
+        let (bits, trail) = (&mut self.bits, &self.trail);
+        for id in trail.get(mark..).unwrap_or(&[]) {
+            if let Some(w) = bits.get_mut(id.index() / 64) {
+                *w &= !(1 << (id.index() % 64));
+            }
+        }
+        self.trail.truncate(mark);
+    }
+
+    fn clear_bits(&mut self, ids: &[SymbolId]) {
+        for id in ids {
             if let Some(w) = self.bits.get_mut(id.index() / 64) {
                 *w &= !(1 << (id.index() % 64));
             }
         }
-        added
     }
 }
 
@@ -217,7 +234,7 @@ impl Flow<'_, '_> {
     fn isolated(&mut self, body: &Jobflow, state: &mut Assigned) {
         let mark = state.mark();
         self.jobflow(body, state);
-        state.undo(mark);
+        state.discard(mark);
     }
 
     fn job(&mut self, job: &Job, state: &mut Assigned) {
