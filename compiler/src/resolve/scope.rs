@@ -57,8 +57,7 @@ impl<'a> Resolver<'a> {
             self.jobflow(body);
         }
         self.finish_pending();
-        let mut references = self.refs;
-        references.sort_by_key(|r| (r.span.start, r.span.end));
+        let references = in_position_order(self.refs);
         // A flow names the same few objects many times: look each path up
         // once (every lookup asks the file system several questions).
         let mut looked_up: FxHashMap<&str, Result<ResolvedObject, PathError>> = FxHashMap::default();
@@ -377,8 +376,60 @@ fn path_span(target: &crate::syntax::ast::Target, path: &ObjectPath) -> Span {
     )
 }
 
+/// `refs` sorted by position, those at the same position in the order
+/// they were made (as a stable sort would leave them). The walk makes them
+/// nearly in order (a bound name comes after the names of its value), so
+/// only small keys are sorted and each reference is moved once, instead
+/// of sorting the references themselves.
+fn in_position_order(refs: Vec<Reference>) -> Vec<Reference> {
+    if refs.is_sorted_by_key(|r| (r.span.start, r.span.end)) {
+        return refs;
+    }
+    let mut order: Vec<(usize, usize, usize)> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.span.start, r.span.end, i))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Reference>> = refs.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
 /// Names the parser keeps for `$NAME` written where a name is bound
 /// (reported as E103, never a symbol).
 fn is_special(name: &str) -> bool {
     name.starts_with('$')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_in_position_order_keep_the_walk_order_at_one_position() {
+        let make = |start: usize, end: usize, name: &str| Reference {
+            name: name.into(),
+            span: Span::new(start, end),
+            outer: Span::new(start, end),
+            role: Role::Read,
+            target: Target::Unresolved,
+        };
+        let refs = vec![
+            make(5, 6, "a"),
+            make(1, 2, "b"),
+            make(5, 6, "c"),
+            make(3, 9, "d"),
+            make(3, 4, "e"),
+            make(5, 6, "f"),
+            make(0, 1, "g"),
+        ];
+        let mut expected = refs.clone();
+        expected.sort_by_key(|r| (r.span.start, r.span.end));
+        assert_eq!(in_position_order(refs), expected);
+        let sorted = expected.clone();
+        assert_eq!(in_position_order(sorted), expected);
+    }
 }
