@@ -9,6 +9,7 @@
 use super::ast::Literal;
 use super::chars::{is_id_char, is_id_start, is_space, unicode_space_name};
 use super::literal::{ident_len, scan_binary, scan_pattern, scan_string};
+use super::nesting::Nesting;
 use super::span::Span;
 use super::token::{Keyword, Token, TokenKind};
 use crate::diagnostics::{Code, Diagnostic};
@@ -23,6 +24,8 @@ pub struct Lexed<'src> {
     pub comments: Vec<Span>,
     /// E001, W303 and W304 diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// How deep the tokens nest (for [`super::nesting::limit_lexed_nesting`]).
+    pub nesting: Nesting,
 }
 
 /// Splits `src` into tokens.
@@ -52,6 +55,7 @@ struct Lexer<'src> {
 
 impl<'src> Lexer<'src> {
     fn push(&mut self, kind: TokenKind<'src>, start: usize, end: usize) {
+        self.out.nesting.add(&kind);
         self.out.tokens.push((
             Token {
                 kind,

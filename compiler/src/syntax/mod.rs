@@ -37,7 +37,7 @@ use crate::diagnostics::{sort_diagnostics, Code};
 pub fn parse(source: &str) -> Parsed {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
-    let (mut tokens, depth) = nesting::limit_nesting_with_depth(lexed.tokens, &mut diagnostics);
+    let (mut tokens, depth) = nesting::limit_lexed_nesting(lexed.tokens, lexed.nesting, &mut diagnostics);
     // The grammar recurses once per level of nesting (at most
     // `nesting::MAX_NESTING` levels, a few dozen frames each). Make sure the
     // stack has room for the deepest level of this text, on a segment of its
