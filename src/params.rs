@@ -43,7 +43,7 @@ fn text_of(parts: &[StringPart]) -> String {
     parts
         .iter()
         .map(|p| match p {
-            StringPart::Text(t) => t.clone(),
+            StringPart::Text(t) => t.to_string(),
             StringPart::Placeholder(ph) => ph.written(),
         })
         .collect()

@@ -6,7 +6,9 @@
 //! Throughput is in MB/s with MB = 10^6 bytes, from the median of the runs.
 //!
 //! Run: `cargo bench -p jobflow-compiler --bench phases` (add a number of
-//! runs, e.g. `-- 30`; the default is 15).
+//! runs, e.g. `-- 30`; the default is 15; and a name to measure only the
+//! flows whose name starts with it, e.g. `-- 9 parse_generated`, for a
+//! profiler).
 
 #[path = "../tests/parse_support/generate.rs"]
 mod generate;
@@ -136,10 +138,23 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(15);
-    phases("generated_1MiB", &flows::check_bench_flow(1 << 20), runs);
-    phases("parse_generated_1MiB", &generate::generate_flow(1 << 20), runs);
-    phases("lsp_500KiB", &flows::lsp_bench_flow(500 * 1024), runs);
-    lsp_with_root(runs);
+    let only = std::env::args()
+        .skip(1)
+        .find(|a| a.parse::<usize>().is_err() && !a.starts_with('-'));
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| name.starts_with(o));
+    if wanted("generated_1MiB") {
+        phases("generated_1MiB", &flows::check_bench_flow(1 << 20), runs);
+    }
+    if wanted("parse_generated_1MiB") {
+        phases("parse_generated_1MiB", &generate::generate_flow(1 << 20), runs);
+    }
+    if wanted("lsp_500KiB") {
+        phases("lsp_500KiB", &flows::lsp_bench_flow(500 * 1024), runs);
+        lsp_with_root(runs);
+    }
+    if !wanted("corpus") {
+        return;
+    }
     let files = flows::corpus();
     let total: usize = files.iter().map(|(_, t)| t.len()).sum();
     let ctx = CheckContext::disk();

@@ -9,6 +9,7 @@
 //! from what holds before them. Interpolated names follow the same rules.
 
 use super::control::terminator;
+use super::lookup::Refs;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::exprs::{args_exprs, for_each_expr};
 use crate::resolve::{Resolution, SymbolId, SymbolKind, Target};
@@ -24,7 +25,11 @@ pub(crate) fn check(program: &Program, res: &Resolution, out: &mut Vec<Diagnosti
     if !res.symbols.iter().any(|s| s.kind == SymbolKind::Variable) {
         return;
     }
-    let mut flow = Flow { res, out };
+    let mut flow = Flow {
+        res,
+        refs: Refs::new(res),
+        out,
+    };
     let mut state = Assigned::new(res.symbols.len());
     flow.jobflow(body, &mut state);
 }
@@ -72,12 +77,29 @@ impl Assigned {
     /// Removes what was added since `mark`, and returns it.
     fn undo(&mut self, mark: usize) -> Vec<SymbolId> {
         let added = self.trail.split_off(mark.min(self.trail.len()));
-        for id in &added {
+        self.clear_bits(&added);
+        added
+    }
+
+    /// Removes what was added since `mark` (as [`Assigned::undo`], without
+    /// keeping it: no allocation for a body whose additions are dropped).
+    fn discard(&mut self, mark: usize) {
+        let mark = mark.min(self.trail.len());
+        let (bits, trail) = (&mut self.bits, &self.trail);
+        for id in trail.get(mark..).unwrap_or(&[]) {
+            if let Some(w) = bits.get_mut(id.index() / 64) {
+                *w &= !(1 << (id.index() % 64));
+            }
+        }
+        self.trail.truncate(mark);
+    }
+
+    fn clear_bits(&mut self, ids: &[SymbolId]) {
+        for id in ids {
             if let Some(w) = self.bits.get_mut(id.index() / 64) {
                 *w &= !(1 << (id.index() % 64));
             }
         }
-        added
     }
 }
 
@@ -108,6 +130,7 @@ impl Meet {
 
 struct Flow<'r, 'o> {
     res: &'r Resolution,
+    refs: Refs<'r>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -115,7 +138,7 @@ impl Flow<'_, '_> {
     /// The jobflow-scope variable (not parameter or control variable) a
     /// reference at `span` means.
     fn variable_at(&self, span: Span) -> Option<SymbolId> {
-        match self.res.reference_with_span(span)?.target {
+        match self.refs.with_span(span)?.target {
             Target::Symbol(id) if self.res.symbol(id)?.kind == SymbolKind::Variable => Some(id),
             _ => None,
         }
@@ -179,7 +202,7 @@ impl Flow<'_, '_> {
     /// intersecting branches).
     fn ends(&self, jobflow: &Jobflow) -> bool {
         jobflow.jobs.iter().any(|j| match &j.kind {
-            JobKind::Call(_) => terminator(j, self.res).is_some(),
+            JobKind::Call(_) => terminator(j, &self.refs).is_some(),
             _ => false,
         })
     }
@@ -211,7 +234,7 @@ impl Flow<'_, '_> {
     fn isolated(&mut self, body: &Jobflow, state: &mut Assigned) {
         let mark = state.mark();
         self.jobflow(body, state);
-        state.undo(mark);
+        state.discard(mark);
     }
 
     fn job(&mut self, job: &Job, state: &mut Assigned) {

@@ -2,6 +2,7 @@
 //! functions (E203, E204, `stdlib.md` 0) and event jobs (`language.md` 6.4).
 //! A keyword written twice is E104 ([`super::bindings`]), never E203/E204.
 
+use super::lookup::Refs;
 use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Target};
@@ -11,31 +12,53 @@ use jobflow_stdlib::signatures::{self, Builtin, Signature};
 
 /// The walker of this module's checks.
 pub(crate) struct Calls<'r, 'o> {
-    res: &'r Resolution,
+    refs: Refs<'r>,
     out: &'o mut Vec<Diagnostic>,
 }
 
 impl<'r, 'o> Calls<'r, 'o> {
     /// A walker reading `res` and adding its diagnostics to `out`.
     pub(crate) fn new(res: &'r Resolution, out: &'o mut Vec<Diagnostic>) -> Self {
-        Calls { res, out }
+        Calls {
+            refs: Refs::new(res),
+            out,
+        }
     }
 }
 
 impl Calls<'_, '_> {
     /// The built-in a name at `span` means, unless a variable hides it.
     fn builtin_at(&self, span: Span) -> Option<&'static Builtin> {
-        match self.res.reference_with_span(span)?.target {
+        match self.refs.with_span(span)?.target {
             Target::Builtin(b) => Some(b),
             _ => None,
         }
     }
 }
 
+/// What is being called, as messages name it: `` `sleep` `` or "an event
+/// job" (formatted only when a message is written: most calls have none).
+#[derive(Clone, Copy)]
+enum What {
+    /// A built-in, by name.
+    Builtin(&'static str),
+    /// An event job.
+    EventJob,
+}
+
+impl std::fmt::Display for What {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Builtin(name) => write!(f, "`{name}`"),
+            What::EventJob => f.write_str("an event job"),
+        }
+    }
+}
+
 /// What is being called, for messages.
 struct Callee<'n> {
-    /// `` `sleep` `` or "this event job".
-    what: String,
+    /// How messages name it.
+    what: What,
     /// Where a missing argument is reported.
     name_span: Span,
     /// The built-in, for its unimplemented keywords.
@@ -44,8 +67,7 @@ struct Callee<'n> {
 
 /// E203/E204 for one call of a known signature.
 fn check_args(callee: &Callee<'_>, sig: &Signature, args: &Args, out: &mut Vec<Diagnostic>) {
-    let what = &callee.what;
-    let positional: Vec<_> = sig.positional_params().collect();
+    let what = callee.what;
     if args.star.is_none() {
         if let Some(max) = sig.max_positional {
             if let Some(extra) = args.positional.get(max) {
@@ -79,7 +101,7 @@ fn check_args(callee: &Callee<'_>, sig: &Signature, args: &Args, out: &mut Vec<D
         }
         match sig.keyword(name) {
             Some(param) => {
-                let index = positional.iter().position(|p| p.name == param.name);
+                let index = sig.positional_params().position(|p| p.name == param.name);
                 if index.is_some_and(|i| i < args.positional.len()) {
                     out.push(Diagnostic::new(
                         Code::E203,
@@ -108,8 +130,8 @@ fn check_args(callee: &Callee<'_>, sig: &Signature, args: &Args, out: &mut Vec<D
         .enumerate()
         .filter(|(_, p)| p.is_required())
         .filter(|(_, p)| {
-            let by_pos = positional
-                .iter()
+            let by_pos = sig
+                .positional_params()
                 .position(|q| q.name == p.name)
                 .is_some_and(|i| i < args.positional.len());
             let by_kw = p.by_keyword() && args.keywords.iter().any(|k| k.name.name == p.name);
@@ -145,7 +167,7 @@ impl<'a> Visitor<'a> for Calls<'_, '_> {
             JobKind::Call(call) => {
                 if let Some(b) = self.builtin_at(call.name.span) {
                     let callee = Callee {
-                        what: format!("`{}`", b.name),
+                        what: What::Builtin(b.name),
                         name_span: call.name.span,
                         builtin: Some(b),
                     };
@@ -155,7 +177,7 @@ impl<'a> Visitor<'a> for Calls<'_, '_> {
             JobKind::Event(event) => {
                 if let Some(args) = &event.args {
                     let callee = Callee {
-                        what: "an event job".to_string(),
+                        what: What::EventJob,
                         name_span: job.span,
                         builtin: None,
                     };
@@ -174,7 +196,7 @@ impl<'a> Visitor<'a> for Calls<'_, '_> {
         // Built-in jobs here are E202 (names); only functions are checked.
         if let Some(b) = self.builtin_at(callee.span).filter(|b| !b.kind.is_job()) {
             let c = Callee {
-                what: format!("`{}`", b.name),
+                what: What::Builtin(b.name),
                 name_span: callee.span,
                 builtin: Some(b),
             };

@@ -2,6 +2,7 @@
 //! sessions nested in sessions (E107, 6.7) and jobs after a job that never
 //! lets the jobflow go on (W307).
 
+use super::lookup::Refs;
 use super::visit::Visitor;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::{Resolution, Target};
@@ -21,7 +22,7 @@ enum Frame {
 
 /// The walker of this module's checks.
 pub(crate) struct Control<'r, 'o> {
-    res: &'r Resolution,
+    refs: Refs<'r>,
     out: &'o mut Vec<Diagnostic>,
     stack: Vec<Frame>,
 }
@@ -30,7 +31,7 @@ impl<'r, 'o> Control<'r, 'o> {
     /// A walker reading `res` and adding its diagnostics to `out`.
     pub(crate) fn new(res: &'r Resolution, out: &'o mut Vec<Diagnostic>) -> Self {
         Control {
-            res,
+            refs: Refs::new(res),
             out,
             stack: Vec::new(),
         }
@@ -38,12 +39,12 @@ impl<'r, 'o> Control<'r, 'o> {
 }
 
 /// Why a job ends its jobflow for good, if it does.
-pub(crate) fn terminator(job: &Job, res: &Resolution) -> Option<&'static str> {
+pub(crate) fn terminator(job: &Job, refs: &Refs<'_>) -> Option<&'static str> {
     match &job.kind {
         JobKind::Break => Some("`break`"),
         JobKind::Continue => Some("`continue`"),
         JobKind::Call(call) => {
-            let builtin = match res.reference_with_span(call.name.span)?.target {
+            let builtin = match refs.with_span(call.name.span)?.target {
                 Target::Builtin(b) => b,
                 _ => return None,
             };
@@ -96,7 +97,7 @@ impl<'a> Visitor<'a> for Control<'_, '_> {
     fn jobflow(&mut self, jobflow: &'a Jobflow) {
         let mut jobs = jobflow.jobs.iter();
         while let Some(job) = jobs.next() {
-            if let Some(why) = terminator(job, self.res) {
+            if let Some(why) = terminator(job, &self.refs) {
                 if let Some(next) = jobs.next() {
                     self.out.push(
                         Diagnostic::new(

@@ -19,6 +19,7 @@ mod bindings;
 mod calls;
 mod control;
 mod defaults;
+mod lookup;
 mod names;
 mod paths;
 mod specials;

@@ -146,8 +146,8 @@ impl Paths<'_, '_, '_> {
             }
         }
         for kw in &args.keywords {
-            let name = &kw.name.name;
-            match sig.params.iter().position(|p| &p.name == name) {
+            let name = kw.name.name.as_str();
+            match sig.params.iter().position(|p| p.name == name) {
                 None => {
                     let mut d = Diagnostic::new(Code::E206, kw.span, format!("`{text}` has no parameter `{name}`"))
                         .with_note(None, sig.describe());

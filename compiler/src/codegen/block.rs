@@ -27,7 +27,7 @@ impl Gen<'_> {
                     let slot = self.new_slot(&binding.name.name);
                     self.emit(Instr::StoreLocal(slot));
                     if let Some(scope) = self.scopes.blocks.last_mut() {
-                        scope.push((binding.name.name.clone(), slot));
+                        scope.push((binding.name.name.to_string(), slot));
                     }
                 }
                 self.jobflow(body);
@@ -130,7 +130,7 @@ impl Gen<'_> {
             }
             BlockKind::For { var, iter, body } => {
                 let (var_slot, top, next) = self.for_head(iter, &var.name);
-                self.scopes.blocks.push(vec![(var.name.clone(), var_slot)]);
+                self.scopes.blocks.push(vec![(var.name.to_string(), var_slot)]);
                 self.loop_body(top, body);
                 self.scopes.blocks.pop();
                 let end = self.here();
@@ -195,7 +195,7 @@ impl Gen<'_> {
                 self.emit(Instr::Jump(top));
                 let here = self.here();
                 self.patch(spawn, here);
-                self.scopes.blocks.push(vec![(var.name.clone(), var_slot)]);
+                self.scopes.blocks.push(vec![(var.name.to_string(), var_slot)]);
                 self.child_body(body);
                 self.scopes.blocks.pop();
                 let end = self.here();
@@ -207,7 +207,7 @@ impl Gen<'_> {
                 let slot = self.new_slot(&var.name);
                 let open = self.code.len();
                 self.emit(Instr::SessionOpen { slot, target: 0 });
-                self.scopes.blocks.push(vec![(var.name.clone(), slot)]);
+                self.scopes.blocks.push(vec![(var.name.to_string(), slot)]);
                 self.loops.push(LoopCtx {
                     continue_to: 0,
                     breaks: Vec::new(),

@@ -122,10 +122,10 @@ impl<'s> Gen<'s> {
             let slot = self.new_slot(&p.name.name);
             let ctl = CtlVar::from_name(&p.name.name);
             if ctl.is_none() {
-                self.scopes.jobflow.insert(p.name.name.clone(), slot);
+                self.scopes.jobflow.insert(p.name.name.to_string(), slot);
             }
             self.module.params.push(ParamDecl {
-                name: p.name.name.clone(),
+                name: p.name.name.to_string(),
                 slot,
                 ctl,
                 has_default: p.default.is_some(),

@@ -109,7 +109,7 @@ fn collect_job(job: &Job, blocks: &mut Vec<Vec<String>>, seen: &mut HashSet<Stri
 fn collect_block(b: &Block, blocks: &mut Vec<Vec<String>>, seen: &mut HashSet<String>, out: &mut Vec<String>) {
     match &b.kind {
         BlockKind::Simple { bindings, body } => {
-            blocks.push(bindings.iter().map(|b| b.name.name.clone()).collect());
+            blocks.push(bindings.iter().map(|b| b.name.name.to_string()).collect());
             collect_jobflow(body, blocks, seen, out);
             blocks.pop();
         }
@@ -138,7 +138,7 @@ fn collect_block(b: &Block, blocks: &mut Vec<Vec<String>>, seen: &mut HashSet<St
             }
         }
         BlockKind::For { var, body, .. } | BlockKind::Pfor { var, body, .. } | BlockKind::Session { var, body } => {
-            blocks.push(vec![var.name.clone()]);
+            blocks.push(vec![var.name.to_string()]);
             collect_jobflow(body, blocks, seen, out);
             blocks.pop();
         }

@@ -103,7 +103,7 @@ fn read_signature(file: &Path, sources: &dyn SourceProvider) -> Option<CalleeSig
         .params
         .iter()
         .map(|p| CalleeParam {
-            name: p.name.name.clone(),
+            name: p.name.name.to_string(),
             has_default: p.default.is_some(),
             span: p.name.span,
         })

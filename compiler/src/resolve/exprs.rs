@@ -7,13 +7,17 @@
 //! visit in source order.
 
 use crate::syntax::ast::{Args, DictLiteral, Expr, ExprKind};
+use smallvec::SmallVec;
+
+/// The explicit stack of [`for_each_expr`]: the operands still to visit.
+/// Ordinary expressions fit inline, so visiting one allocates nothing; only
+/// a wide or deep expression spills to the heap.
+type Pending<'a> = SmallVec<[&'a Expr; 16]>;
 
 /// Calls `f` on `root` and every expression inside it, in source order
 /// (pre-order: a node before its operands).
 pub fn for_each_expr<'a>(root: &'a Expr, mut f: impl FnMut(&'a Expr)) {
-    // Leaves (most expressions) never allocate: the stack grows only when a
-    // node has operands.
-    let mut stack: Vec<&'a Expr> = Vec::new();
+    let mut stack = Pending::new();
     let mut next = Some(root);
     while let Some(e) = next {
         f(e);
@@ -31,7 +35,7 @@ pub fn for_each_expr_in_args<'a>(args: &'a Args, mut f: impl FnMut(&'a Expr)) {
 }
 
 /// The top-level expressions of an argument list, in source order.
-pub fn args_exprs(args: &Args) -> impl Iterator<Item = &Expr> {
+pub fn args_exprs(args: &Args) -> impl DoubleEndedIterator<Item = &Expr> {
     args.positional
         .iter()
         .chain(args.star.as_deref())
@@ -40,7 +44,7 @@ pub fn args_exprs(args: &Args) -> impl Iterator<Item = &Expr> {
 }
 
 /// Pushes the operands of `e` so that popping yields them in source order.
-fn push_children_reversed<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+fn push_children_reversed<'a>(e: &'a Expr, out: &mut Pending<'a>) {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::Special(_) | ExprKind::Path(_) | ExprKind::Literal(_) | ExprKind::Error => {}
         ExprKind::Array(items) => out.extend(items.iter().rev()),
@@ -67,9 +71,7 @@ fn push_children_reversed<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             out.push(object);
         }
         ExprKind::Call { callee, args } => {
-            let start = out.len();
-            out.extend(args_exprs(args));
-            out[start..].reverse();
+            out.extend(args_exprs(args).rev());
             out.push(callee);
         }
     }

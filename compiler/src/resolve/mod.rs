@@ -21,7 +21,7 @@ pub use callee::{CalleeCache, CalleeParam, CalleeSignature};
 pub use sources::{DiskSources, Entry, MemorySources, SourceProvider};
 pub use tree::{ObjectKind, PathContext, PathError, ResolvedObject};
 
-use crate::syntax::ast::Program;
+use crate::syntax::ast::{Name, Program};
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures::Builtin;
 
@@ -76,7 +76,7 @@ impl SymbolKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbol {
     /// Its name.
-    pub name: String,
+    pub name: Name,
     /// What kind of variable.
     pub kind: SymbolKind,
     /// Where it is declared or first assigned (in text order); `None` for a
@@ -117,7 +117,7 @@ pub enum Target {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The name's own characters (for a placeholder, without `$`, `{`, `}`).
     pub span: Span,
     /// The whole construct a diagnostic points at (for a placeholder, from

@@ -13,8 +13,8 @@ use super::{
     Target,
 };
 use crate::syntax::ast::{
-    Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, ObjectPath, Program, StringPart,
-    TargetRoot,
+    Block, BlockKind, Expr, ExprKind, Ident, IfBody, Job, JobKind, Jobflow, Literal, Name, ObjectPath, Program,
+    StringPart, TargetRoot,
 };
 use crate::syntax::span::Span;
 use jobflow_stdlib::signatures;
@@ -27,7 +27,7 @@ pub(super) struct Resolver<'a> {
     /// Indices into `refs` of references to be decided at the end.
     pending: Vec<usize>,
     /// Jobflow-scope variables by name: parameters and assigned names.
-    flow_vars: FxHashMap<String, SymbolId>,
+    flow_vars: FxHashMap<Name, SymbolId>,
     /// Visible block bindings, innermost last.
     blocks: Vec<(&'a str, SymbolId)>,
     paths: Vec<(Span, &'a ObjectPath)>,
@@ -57,8 +57,7 @@ impl<'a> Resolver<'a> {
             self.jobflow(body);
         }
         self.finish_pending();
-        let mut references = self.refs;
-        references.sort_by_key(|r| (r.span.start, r.span.end));
+        let references = in_position_order(self.refs);
         // A flow names the same few objects many times: look each path up
         // once (every lookup asks the file system several questions).
         let mut looked_up: FxHashMap<&str, Result<ResolvedObject, PathError>> = FxHashMap::default();
@@ -67,7 +66,7 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .map(|(span, path)| PathReference {
                 span,
-                text: path.text.clone(),
+                text: path.text.to_string(),
                 object: path_resolver.map(|r| {
                     looked_up
                         .entry(path.text.as_str())
@@ -86,7 +85,7 @@ impl<'a> Resolver<'a> {
     fn new_symbol(&mut self, name: &str, kind: SymbolKind, definition: Option<Span>, scope: Span) -> SymbolId {
         let id = SymbolId(u32::try_from(self.symbols.len()).unwrap_or(u32::MAX));
         self.symbols.push(Symbol {
-            name: name.to_string(),
+            name: Name::from(name),
             kind,
             definition,
             scope,
@@ -96,7 +95,7 @@ impl<'a> Resolver<'a> {
 
     fn push_ref(&mut self, name: &str, span: Span, outer: Span, role: Role, target: Target) -> usize {
         self.refs.push(Reference {
-            name: name.to_string(),
+            name: Name::from(name),
             span,
             outer,
             role,
@@ -113,7 +112,7 @@ impl<'a> Resolver<'a> {
         if is_special(&name.name) {
             return;
         }
-        let id = match self.flow_vars.get(&name.name) {
+        let id = match self.flow_vars.get(name.name.as_str()) {
             // A duplicate (E105): the first declaration stays the definition.
             Some(&id) => id,
             None => {
@@ -132,7 +131,7 @@ impl<'a> Resolver<'a> {
         }
         let id = self.new_symbol(&name.name, kind, Some(name.span), scope);
         self.push_ref(&name.name, name.span, name.span, Role::Definition, Target::Symbol(id));
-        self.blocks.push((&name.name, id));
+        self.blocks.push((name.name.as_str(), id));
     }
 
     /// `[x = …]` or `[… >> x]`: the block binding in sight, else the
@@ -143,7 +142,7 @@ impl<'a> Resolver<'a> {
         }
         let id = match self.lookup_block(&name.name) {
             Some(id) => id,
-            None => match self.flow_vars.get(&name.name) {
+            None => match self.flow_vars.get(name.name.as_str()) {
                 Some(&id) => {
                     if let Some(sym) = self.symbols.get_mut(id.index()) {
                         sym.definition.get_or_insert(name.span);
@@ -377,8 +376,60 @@ fn path_span(target: &crate::syntax::ast::Target, path: &ObjectPath) -> Span {
     )
 }
 
+/// `refs` sorted by position, those at the same position in the order
+/// they were made (as a stable sort would leave them). The walk makes them
+/// nearly in order (a bound name comes after the names of its value), so
+/// only small keys are sorted and each reference is moved once, instead
+/// of sorting the references themselves.
+fn in_position_order(refs: Vec<Reference>) -> Vec<Reference> {
+    if refs.is_sorted_by_key(|r| (r.span.start, r.span.end)) {
+        return refs;
+    }
+    let mut order: Vec<(usize, usize, usize)> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.span.start, r.span.end, i))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Reference>> = refs.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
 /// Names the parser keeps for `$NAME` written where a name is bound
 /// (reported as E103, never a symbol).
 fn is_special(name: &str) -> bool {
     name.starts_with('$')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_in_position_order_keep_the_walk_order_at_one_position() {
+        let make = |start: usize, end: usize, name: &str| Reference {
+            name: name.into(),
+            span: Span::new(start, end),
+            outer: Span::new(start, end),
+            role: Role::Read,
+            target: Target::Unresolved,
+        };
+        let refs = vec![
+            make(5, 6, "a"),
+            make(1, 2, "b"),
+            make(5, 6, "c"),
+            make(3, 9, "d"),
+            make(3, 4, "e"),
+            make(5, 6, "f"),
+            make(0, 1, "g"),
+        ];
+        let mut expected = refs.clone();
+        expected.sort_by_key(|r| (r.span.start, r.span.end));
+        assert_eq!(in_position_order(refs), expected);
+        let sorted = expected.clone();
+        assert_eq!(in_position_order(sorted), expected);
+    }
 }

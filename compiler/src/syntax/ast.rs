@@ -12,11 +12,17 @@
 
 use super::span::Span;
 
+/// The text of a name or of a short piece of a literal. Names are short, so
+/// this stores up to 24 bytes inline and allocates only for longer text; it
+/// dereferences to `str` like a `String` (a tree holds one per name, and
+/// allocating each was most of the cost of building and dropping a tree).
+pub type Name = compact_str::CompactString;
+
 /// An identifier with its span. Names are not normalised (`language.md` 2.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
     /// The name exactly as written.
-    pub name: String,
+    pub name: Name,
     /// Where it is written.
     pub span: Span,
 }
@@ -109,22 +115,23 @@ pub struct Job {
     pub span: Span,
 }
 
-/// The jobs of section 6.
+/// The jobs of section 6. The larger jobs are boxed, so a job is small
+/// whatever its kind (a jobflow stores its jobs side by side).
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobKind {
     /// `[]`.
     Skip,
     /// `[head << input : args]`: command, script, sub-flow or function call.
-    Exec(ExecJob),
+    Exec(Box<ExecJob>),
     /// `[a = e1, b = e2]`.
     Assign(Vec<Binding>),
     /// `[value >> target]`.
-    Update(UpdateJob),
+    Update(Box<UpdateJob>),
     /// `<e ? guard : args>` or `<>`.
-    Event(EventJob),
+    Event(Box<EventJob>),
     /// `name(args)` at job position: a variable holding a Function, a
     /// built-in job, or a built-in function.
-    Call(CallJob),
+    Call(Box<CallJob>),
     /// `break`.
     Break,
     /// `continue`.
@@ -418,9 +425,9 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A name: variable, control variable or built-in function (4.1).
-    Name(String),
+    Name(Name),
     /// `$NAME`; the name is stored without the `$`. Unknown names are E102.
-    Special(String),
+    Special(Name),
     /// An object path, or `/` alone (the root).
     Path(ObjectPath),
     /// A literal.
@@ -476,8 +483,9 @@ pub enum ExprKind {
     Call {
         /// The called value.
         callee: Box<Expr>,
-        /// The arguments.
-        args: Args,
+        /// The arguments (boxed: an argument list is larger than any other
+        /// expression, and every expression would be as large).
+        args: Box<Args>,
     },
     /// What the parser could not read; a diagnostic was reported for it.
     Error,
@@ -593,7 +601,7 @@ pub enum DictLiteral {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectPath {
     /// The path text exactly as written.
-    pub text: String,
+    pub text: Name,
 }
 
 /// One element of a split [`ObjectPath`].
@@ -671,7 +679,7 @@ impl StringLiteral {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StringPart {
     /// Literal text, escapes already processed (`$$` already one `$`).
-    Text(String),
+    Text(Name),
     /// `$name` or `${name}`.
     Placeholder(Placeholder),
 }
@@ -680,7 +688,7 @@ pub enum StringPart {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Placeholder {
     /// The variable name.
-    pub name: String,
+    pub name: Name,
     /// `${name}` rather than `$name`.
     pub braced: bool,
     /// From the `$` to the end of the name (or the `}`).

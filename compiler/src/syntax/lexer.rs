@@ -9,6 +9,7 @@
 use super::ast::Literal;
 use super::chars::{is_id_char, is_id_start, is_space, unicode_space_name};
 use super::literal::{ident_len, scan_binary, scan_pattern, scan_string};
+use super::nesting::Nesting;
 use super::span::Span;
 use super::token::{Keyword, Token, TokenKind};
 use crate::diagnostics::{Code, Diagnostic};
@@ -23,6 +24,8 @@ pub struct Lexed<'src> {
     pub comments: Vec<Span>,
     /// E001, W303 and W304 diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// How deep the tokens nest (for [`super::nesting::limit_lexed_nesting`]).
+    pub nesting: Nesting,
 }
 
 /// Splits `src` into tokens.
@@ -33,7 +36,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
         pos: 0,
         glued: false,
         out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 4 + 16),
+            tokens: Vec::with_capacity(src.len() / 2 + 16),
             ..Lexed::default()
         },
     };
@@ -52,6 +55,7 @@ struct Lexer<'src> {
 
 impl<'src> Lexer<'src> {
     fn push(&mut self, kind: TokenKind<'src>, start: usize, end: usize) {
+        self.out.nesting.add(&kind);
         self.out.tokens.push((
             Token {
                 kind,
@@ -85,7 +89,7 @@ impl<'src> Lexer<'src> {
                 b'0'..=b'9' => self.number(),
                 b'\'' | b'"' => {
                     let scanned = scan_string(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                 }
                 b'$' => self.special(),
                 _ if b >= 0x80 => self.non_ascii(),
@@ -116,12 +120,12 @@ impl<'src> Lexer<'src> {
             match b {
                 b'b' => {
                     let scanned = scan_binary(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                     return;
                 }
                 b'r' | b'g' | b'e' => {
                     let scanned = scan_pattern(self.src, start, &mut self.out.diagnostics);
-                    self.push(TokenKind::Literal(Box::new(scanned.literal)), start, scanned.end);
+                    self.push(TokenKind::Literal(scanned.literal), start, scanned.end);
                     return;
                 }
                 _ => {}
@@ -266,7 +270,7 @@ impl<'src> Lexer<'src> {
                 Err(_) => Literal::BigInteger(text.trim_start_matches('0').to_string()),
             }
         };
-        self.push(TokenKind::Literal(Box::new(literal)), start, end);
+        self.push(TokenKind::Literal(literal), start, end);
     }
 
     fn symbol(&mut self, b: u8) {
@@ -364,11 +368,7 @@ mod tests {
         for (src, v) in [("1.", 1.0), ("9.E5", 9e5), ("0.5e-3", 0.5e-3), ("2.5", 2.5)] {
             let lexed = lex(src);
             assert!(lexed.diagnostics.is_empty(), "{src}");
-            assert_eq!(
-                lexed.tokens[0].0.kind,
-                TokenKind::Literal(Box::new(Literal::Float(v))),
-                "{src}"
-            );
+            assert_eq!(lexed.tokens[0].0.kind, TokenKind::Literal(Literal::Float(v)), "{src}");
         }
     }
 
@@ -387,7 +387,7 @@ mod tests {
         let lexed = lex("123456789012345678901234567890");
         assert_eq!(
             lexed.tokens[0].0.kind,
-            TokenKind::Literal(Box::new(Literal::BigInteger("123456789012345678901234567890".into())))
+            TokenKind::Literal(Literal::BigInteger("123456789012345678901234567890".into()))
         );
     }
 

@@ -1,7 +1,7 @@
 //! Reading string, binary and pattern literals (`language.md` 2.5, 2.6):
 //! escapes, interpolation placeholders, and their lexical errors.
 
-use super::ast::{Literal, PatternKind, PatternLiteral, Placeholder, StringLiteral, StringPart};
+use super::ast::{Literal, Name, PatternKind, PatternLiteral, Placeholder, StringLiteral, StringPart};
 use super::chars::{is_id_char, is_id_start};
 use super::span::Span;
 use crate::diagnostics::{Code, Diagnostic};
@@ -18,7 +18,7 @@ pub(super) struct Scanned {
 #[derive(Default)]
 struct Parts {
     parts: Vec<StringPart>,
-    text: String,
+    text: Name,
 }
 
 impl Parts {
@@ -65,7 +65,7 @@ fn scan_dollar(src: &str, pos: usize, parts: &mut Parts, diags: &mut Vec<Diagnos
                 let name = &inner[..name_len];
                 let end = inner_start + name_len + 1;
                 parts.placeholder(Placeholder {
-                    name: name.to_string(),
+                    name: Name::from(name),
                     braced: true,
                     span: Span::new(pos, end),
                 });
@@ -87,7 +87,7 @@ fn scan_dollar(src: &str, pos: usize, parts: &mut Parts, diags: &mut Vec<Diagnos
             let len = ident_len(rest);
             let end = after + len;
             parts.placeholder(Placeholder {
-                name: rest[..len].to_string(),
+                name: Name::from(&rest[..len]),
                 braced: false,
                 span: Span::new(pos, end),
             });

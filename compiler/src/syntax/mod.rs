@@ -37,14 +37,14 @@ use crate::diagnostics::{sort_diagnostics, Code};
 pub fn parse(source: &str) -> Parsed {
     let lexed = lexer::lex(source);
     let mut diagnostics = lexed.diagnostics;
-    let mut tokens = nesting::limit_nesting(lexed.tokens, &mut diagnostics);
+    let (mut tokens, depth) = nesting::limit_lexed_nesting(lexed.tokens, lexed.nesting, &mut diagnostics);
     // The grammar recurses once per level of nesting (at most
     // `nesting::MAX_NESTING` levels, a few dozen frames each). Make sure the
     // stack has room for the deepest level of this text, on a segment of its
     // own (allocated lazily) when the caller's stack has not. Chumsky's own
     // `stacker` guard at each level keeps a smaller margin than unoptimised
     // builds need between two levels.
-    let needed = STACK_BASE + nesting::max_depth(&tokens) * STACK_PER_LEVEL;
+    let needed = STACK_BASE + depth * STACK_PER_LEVEL;
     let (program, syntax) = stacker::maybe_grow(needed, needed, || parser::parse_tokens(source, &mut tokens));
     finish(source, program, syntax, lexed.comments, diagnostics)
 }

@@ -35,9 +35,67 @@ pub fn limit_nesting<'a>(
     tokens: Vec<(Token<'a>, SimpleSpan)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Token<'a>, SimpleSpan)> {
-    if !too_deep(&tokens) {
-        return tokens;
+    if too_deep(&tokens) {
+        limit(tokens, diagnostics)
+    } else {
+        tokens
     }
+}
+
+/// How deep a token sequence nests, as the lexer finds while making it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Nesting {
+    /// The deepest nesting of blocks, brackets and parentheses
+    /// ([`max_depth`]).
+    pub deepest: usize,
+    /// The longest run of prefix operators (`+`, `-`, `not`).
+    pub longest_prefix_run: usize,
+    /// The current depth and run, while tokens are added.
+    depth: usize,
+    run: usize,
+}
+
+impl Nesting {
+    /// Takes account of the next token.
+    pub fn add(&mut self, kind: &TokenKind<'_>) {
+        if opens(kind) {
+            self.depth += 1;
+            self.deepest = self.deepest.max(self.depth);
+        } else if closes(kind) {
+            self.depth = self.depth.saturating_sub(1);
+        }
+        if is_prefix(kind) {
+            self.run += 1;
+            self.longest_prefix_run = self.longest_prefix_run.max(self.run);
+        } else {
+            self.run = 0;
+        }
+    }
+
+    /// Whether some region nests more than [`MAX_NESTING`] levels.
+    pub fn too_deep(&self) -> bool {
+        self.deepest > MAX_NESTING || self.longest_prefix_run > MAX_NESTING
+    }
+}
+
+/// [`limit_nesting`] of the tokens of one lexing whose [`Nesting`] the
+/// lexer found, and the [`max_depth`] of the tokens it returns: text nested
+/// within the limit (the common case) is not scanned again.
+pub fn limit_lexed_nesting<'a>(
+    tokens: Vec<(Token<'a>, SimpleSpan)>,
+    nesting: Nesting,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<(Token<'a>, SimpleSpan)>, usize) {
+    if !nesting.too_deep() {
+        return (tokens, nesting.deepest);
+    }
+    let out = limit(tokens, diagnostics);
+    let deepest = max_depth(&out);
+    (out, deepest)
+}
+
+/// The replacement of [`limit_nesting`] for tokens known to nest too deep.
+fn limit<'a>(tokens: Vec<(Token<'a>, SimpleSpan)>, diagnostics: &mut Vec<Diagnostic>) -> Vec<(Token<'a>, SimpleSpan)> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut depth = 0usize;
     let mut iter = tokens.into_iter().peekable();
@@ -122,26 +180,11 @@ pub fn max_depth(tokens: &[(Token<'_>, SimpleSpan)]) -> usize {
     deepest
 }
 
+/// Whether some region of `tokens` nests more than [`MAX_NESTING`] levels.
 fn too_deep(tokens: &[(Token<'_>, SimpleSpan)]) -> bool {
-    let mut depth = 0usize;
-    let mut prefix_run = 0usize;
-    for (t, _) in tokens {
-        if opens(&t.kind) {
-            depth += 1;
-            if depth > MAX_NESTING {
-                return true;
-            }
-        } else if closes(&t.kind) {
-            depth = depth.saturating_sub(1);
-        }
-        if is_prefix(&t.kind) {
-            prefix_run += 1;
-            if prefix_run > MAX_NESTING {
-                return true;
-            }
-        } else {
-            prefix_run = 0;
-        }
-    }
-    false
+    let mut nesting = Nesting::default();
+    tokens.iter().any(|(t, _)| {
+        nesting.add(&t.kind);
+        nesting.too_deep()
+    })
 }

@@ -123,9 +123,9 @@ fn placeholder_items(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
     let mut seen = HashSet::new();
     visible_symbols(a, offset)
         .into_iter()
-        .filter(|(_, s)| s.kind != SymbolKind::Control && seen.insert(s.name.clone()))
+        .filter(|(_, s)| s.kind != SymbolKind::Control && seen.insert(s.name.to_string()))
         .map(|(_, s)| CompletionItem {
-            label: s.name.clone(),
+            label: s.name.to_string(),
             kind: Some(CompletionItemKind::VARIABLE),
             detail: Some(s.kind.describe().to_string()),
             ..CompletionItem::default()
@@ -212,7 +212,7 @@ fn path_items(ws: &Workspace, a: &Analysis, dir: &str) -> Vec<CompletionItem> {
 /// `flow_dir` under `root`, without checking that it exists.
 fn resolve_dir(root: &Path, flow_dir: &Path, dir: &str) -> Option<PathBuf> {
     let path = ObjectPath {
-        text: dir.trim_end_matches('/').to_string(),
+        text: dir.trim_end_matches('/').into(),
     };
     let mut cur = if dir.starts_with('/') {
         root.to_path_buf()
@@ -287,7 +287,7 @@ fn name_items(
     let mut seen = HashSet::new();
     let mut listed = 0;
     for (_, s) in visible_symbols(a, ctx.prefix_start) {
-        if s.kind == SymbolKind::Control || !matches_typed(&s.name, &ctx.prefix) || !seen.insert(s.name.clone()) {
+        if s.kind == SymbolKind::Control || !matches_typed(&s.name, &ctx.prefix) || !seen.insert(s.name.to_string()) {
             continue;
         }
         if listed == MAX_VARIABLES {
@@ -302,7 +302,7 @@ fn name_items(
         };
         let line = s.definition.map(|d| a.doc.position(d.start).line + 1);
         items.push(CompletionItem {
-            label: s.name.clone(),
+            label: s.name.to_string(),
             kind: Some(kind),
             detail: Some(match line {
                 Some(l) => format!("{} (line {l})", s.kind.describe()),
@@ -429,7 +429,7 @@ pub fn subflow_file(ws: &Workspace, a: &Analysis, text: &str) -> Option<PathBuf>
         root: &root,
         flow_dir: &dir,
     };
-    let obj = ctx.resolve(&ObjectPath { text: text.to_string() }, ws).ok()?;
+    let obj = ctx.resolve(&ObjectPath { text: text.into() }, ws).ok()?;
     obj.kind.is_jobflow().then_some(obj.file)
 }
 

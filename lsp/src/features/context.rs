@@ -178,7 +178,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 fn is_text_literal(tok: &Token<'_>) -> bool {
-    matches!(&tok.kind, TokenKind::Literal(l) if matches!(**l, Literal::String(_) | Literal::Binary(_) | Literal::Pattern(_)))
+    matches!(&tok.kind, TokenKind::Literal(l) if matches!(l, Literal::String(_) | Literal::Binary(_) | Literal::Pattern(_)))
 }
 
 /// Whether a token ends an operand (so a `/` after it divides).
@@ -222,7 +222,7 @@ fn member_position(before: &[Tok<'_, '_>]) -> Position {
     let receiver_tok = n.checked_sub(2).and_then(|i| before.get(i)).map(|t| t.tok);
     let mut name = None;
     let receiver = match receiver_tok.map(|t| &t.kind) {
-        Some(TokenKind::Literal(l)) => match **l {
+        Some(TokenKind::Literal(l)) => match l {
             Literal::String(_) => Some("String"),
             Literal::Binary(_) => Some("Binary"),
             Literal::Pattern(_) => Some("Pattern"),

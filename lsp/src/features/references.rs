@@ -35,7 +35,7 @@ pub fn subject_at(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: us
             return Some(Subject {
                 file: path.to_path_buf(),
                 symbol: id,
-                name: sym.name.clone(),
+                name: sym.name.to_string(),
                 kind: sym.kind,
                 at: r.span,
             });
@@ -53,7 +53,7 @@ pub fn subject_at(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset: us
     Some(Subject {
         file: call.callee.clone(),
         symbol: SymbolId(u32::try_from(index).ok()?),
-        name: sym.name.clone(),
+        name: sym.name.to_string(),
         kind: sym.kind,
         at: kw.name.span,
     })

@@ -39,7 +39,7 @@ pub fn signature_help(ws: &Workspace, cache: &AnalysisCache, path: &Path, offset
                 .iter()
                 .map(|p| Shown {
                     text: callee.text().get(p.span.range()).unwrap_or(&p.name.name).to_string(),
-                    name: p.name.name.clone(),
+                    name: p.name.name.to_string(),
                     positional: true,
                     var_args: false,
                 })

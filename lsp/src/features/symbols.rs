@@ -74,7 +74,7 @@ impl Builder<'_> {
 
     fn variable(&mut self, id: &Ident, range: Span, detail: &str) {
         let s = self.symbol(
-            id.name.clone(),
+            id.name.to_string(),
             Some(detail.to_string()),
             SymbolKind::VARIABLE,
             range,
@@ -101,7 +101,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
             None => "parameter (required)".to_string(),
         };
         let s = self.symbol(
-            p.name.name.clone(),
+            p.name.name.to_string(),
             Some(detail),
             SymbolKind::FIELD,
             p.span,
@@ -117,7 +117,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
         }
         if let JobKind::Assign(bindings) = &job.kind {
             for b in bindings {
-                if self.seen.insert(b.name.name.clone()) {
+                if self.seen.insert(b.name.name.to_string()) {
                     self.variable(&b.name, b.span, "variable");
                 }
             }

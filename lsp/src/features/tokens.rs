@@ -169,12 +169,12 @@ pub fn classify(a: &Analysis) -> Vec<Classified> {
                     None => {}
                 }
             }
-            TokenKind::Literal(lit) => match **lit {
+            TokenKind::Literal(lit) => match lit {
                 Literal::Integer(_) | Literal::BigInteger(_) | Literal::Float(_) => {
                     push(start, end, TokenType::Number, 0)
                 }
                 Literal::Pattern(_) | Literal::String(_) | Literal::Binary(_) => {
-                    let ty = if matches!(**lit, Literal::Pattern(_)) {
+                    let ty = if matches!(lit, Literal::Pattern(_)) {
                         TokenType::Regexp
                     } else {
                         TokenType::String

@@ -7,7 +7,8 @@
 use super::error::SyntaxError;
 use super::{sp, tok, Ex, In, Parsers, P};
 use crate::syntax::ast::{
-    Args, BinaryOp, Binding, CompareOp, Comparison, DictLiteral, Expr, ExprKind, Ident, Literal, ObjectPath, UnaryOp,
+    Args, BinaryOp, Binding, CompareOp, Comparison, DictLiteral, Expr, ExprKind, Ident, Literal, Name, ObjectPath,
+    UnaryOp,
 };
 use crate::syntax::token::{Keyword, Token, TokenKind};
 use chumsky::input::InputRef;
@@ -15,7 +16,7 @@ use chumsky::prelude::*;
 
 /// An identifier token as an [`Ident`].
 pub(super) fn ident<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
-    select_ref! { Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: (*name).to_string(), span: sp(e.span()) } }
+    select_ref! { Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: Name::from(*name), span: sp(e.span()) } }
         .labelled("a name")
 }
 
@@ -23,8 +24,8 @@ pub(super) fn ident<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
 /// a `$NAME` (kept with its `$` for the checker's E103, `language.md` 4.3).
 pub(super) fn bound_name<'a>() -> impl Parser<'a, In<'a>, Ident, Ex<'a>> + Clone {
     select_ref! {
-        Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: (*name).to_string(), span: sp(e.span()) },
-        Token { kind: TokenKind::Special(name), .. } = e => Ident { name: format!("${name}"), span: sp(e.span()) },
+        Token { kind: TokenKind::Ident(name), .. } = e => Ident { name: Name::from(*name), span: sp(e.span()) },
+        Token { kind: TokenKind::Special(name), .. } = e => Ident { name: compact_str::format_compact!("${name}"), span: sp(e.span()) },
     }
     .labelled("a name")
 }
@@ -66,7 +67,7 @@ fn binary(op: BinaryOp, op_span: SimpleSpan, lhs: Expr, rhs: Expr) -> Expr {
 pub(super) fn path<'a>() -> impl Parser<'a, In<'a>, ObjectPath, Ex<'a>> + Clone {
     custom(|inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>| {
         let before = inp.cursor();
-        let mut text = String::new();
+        let mut text = Name::default();
         let first = inp.peek_maybe().map(|t| t.kind.clone());
         match first {
             Some(TokenKind::Slash) => {
@@ -119,7 +120,7 @@ pub(super) fn path<'a>() -> impl Parser<'a, In<'a>, ObjectPath, Ex<'a>> + Clone 
     })
 }
 
-fn push_name(text: &mut String, kind: &TokenKind<'_>) {
+fn push_name(text: &mut Name, kind: &TokenKind<'_>) {
     match kind {
         TokenKind::Ident(n) => text.push_str(n),
         TokenKind::Keyword(k) => text.push_str(k.as_str()),
@@ -132,7 +133,7 @@ fn next_is_glued_name<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>) -> bool {
 }
 
 /// Takes `./` or `../` if the next tokens are glued to what precedes them.
-fn take_relative_glued<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut String) -> bool {
+fn take_relative_glued<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut Name) -> bool {
     if !matches!(inp.peek_maybe(), Some(t) if t.glued && t.kind == TokenKind::Dot) {
         return false;
     }
@@ -140,7 +141,7 @@ fn take_relative_glued<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mu
 }
 
 /// Takes `./` or `../` (the first `.` may stand apart); rewinds if neither.
-fn take_relative<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut String) -> bool {
+fn take_relative<'a>(inp: &mut InputRef<'a, '_, In<'a>, Ex<'a>>, text: &mut Name) -> bool {
     let save = inp.save();
     if !matches!(inp.next_maybe(), Some(t) if t.kind == TokenKind::Dot) {
         inp.rewind(save);
@@ -276,12 +277,12 @@ pub(super) fn expressions<'a>() -> ExprParsers<'a> {
     let atom_p: P<'a, Expr> = atom_rec.clone().boxed();
 
     let literal = select_ref! {
-        Token { kind: TokenKind::Literal(lit), .. } = e => expr_at(ExprKind::Literal((**lit).clone()), e.span()),
+        Token { kind: TokenKind::Literal(lit), .. } = e => expr_at(ExprKind::Literal(lit.clone()), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::True), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(true)), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::False), .. } = e => expr_at(ExprKind::Literal(Literal::Bool(false)), e.span()),
         Token { kind: TokenKind::Keyword(Keyword::Null), .. } = e => expr_at(ExprKind::Literal(Literal::Null), e.span()),
-        Token { kind: TokenKind::Ident(name), .. } = e => expr_at(ExprKind::Name((*name).to_string()), e.span()),
-        Token { kind: TokenKind::Special(name), .. } = e => expr_at(ExprKind::Special((*name).to_string()), e.span()),
+        Token { kind: TokenKind::Ident(name), .. } = e => expr_at(ExprKind::Name(Name::from(*name)), e.span()),
+        Token { kind: TokenKind::Special(name), .. } = e => expr_at(ExprKind::Special(Name::from(*name)), e.span()),
         Token { kind: TokenKind::Error, .. } = e => expr_at(ExprKind::Error, e.span()),
     };
     let path_atom = path().map_with(|p, e| expr_at(ExprKind::Path(p), e.span()));
@@ -357,7 +358,7 @@ pub(super) fn expressions<'a>() -> ExprParsers<'a> {
                 },
                 Postfix::Call(args) => ExprKind::Call {
                     callee: Box::new(lhs),
-                    args,
+                    args: Box::new(args),
                 },
             };
             Expr { kind, span: full }

@@ -25,7 +25,7 @@ use super::Tokens;
 use crate::syntax::ast::{
     Accessor, Args, BinaryOp, Binding, Block, BlockKind, CallJob, CaseClause, ChoiceAlternative, CompareOp, Connector,
     ConnectorKind, DictLiteral, ElifClause, EventJob, ExecJob, Expr, ExprKind, Guard, GuardKind, Ident, IfBody, Job,
-    JobKind, Jobflow, Literal, ObjectPath, Param, Program, Target, TargetRoot, UnaryOp, UpdateJob,
+    JobKind, Jobflow, Literal, Name, ObjectPath, Param, Program, Target, TargetRoot, UnaryOp, UpdateJob,
 };
 use crate::syntax::span::Span;
 use crate::syntax::token::{Keyword, Token, TokenKind};
@@ -200,16 +200,16 @@ impl<'t, 'a> Reader<'t, 'a> {
         let start = self.pos;
         let kind = match self.peek()? {
             TokenKind::LBracket => self.bracket_job()?,
-            TokenKind::Lt => JobKind::Event(self.event_job()?),
+            TokenKind::Lt => JobKind::Event(Box::new(self.event_job()?)),
             TokenKind::LBrace => return self.block(),
             TokenKind::Ident(name) if self.peek_at(1).is_some_and(|t| t.kind == TokenKind::LParen) => {
                 let name = Ident {
-                    name: (*name).to_string(),
+                    name: Name::from(*name),
                     span: self.token_span(),
                 };
                 self.bump()?;
                 let args = self.call_args()?;
-                JobKind::Call(CallJob { name, args })
+                JobKind::Call(Box::new(CallJob { name, args }))
             }
             TokenKind::Keyword(Keyword::Break) => {
                 self.bump()?;
@@ -252,11 +252,11 @@ impl<'t, 'a> Reader<'t, 'a> {
             self.bump()?;
             let op_span = self.span_from(op_start);
             let target = self.target()?;
-            JobKind::Update(UpdateJob {
+            JobKind::Update(Box::new(UpdateJob {
                 value: head,
                 target,
                 op_span,
-            })
+            }))
         } else {
             let (input_span, input) = if self.is(&TokenKind::LtLt) {
                 let s = self.token_span();
@@ -272,13 +272,13 @@ impl<'t, 'a> Reader<'t, 'a> {
             } else {
                 (None, None)
             };
-            JobKind::Exec(ExecJob {
+            JobKind::Exec(Box::new(ExecJob {
                 head,
                 input,
                 input_span,
                 args,
                 colon_span,
-            })
+            }))
         };
         self.expect(&TokenKind::RBracket)?;
         Some(kind)
@@ -329,7 +329,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 let span = self.token_span();
                 self.bump()?;
                 Some(Ident {
-                    name: (*name).to_string(),
+                    name: Name::from(*name),
                     span,
                 })
             }
@@ -340,8 +340,8 @@ impl<'t, 'a> Reader<'t, 'a> {
     /// An identifier, or a `$NAME` kept with its `$`.
     fn bound_name(&mut self) -> R<Ident> {
         let name = match self.peek()? {
-            TokenKind::Ident(name) => (*name).to_string(),
-            TokenKind::Special(name) => format!("${name}"),
+            TokenKind::Ident(name) => Name::from(*name),
+            TokenKind::Special(name) => compact_str::format_compact!("${name}"),
             _ => return None,
         };
         let span = self.token_span();
@@ -355,7 +355,7 @@ impl<'t, 'a> Reader<'t, 'a> {
             TokenKind::Ident(_) => TargetRoot::Name(self.ident()?),
             TokenKind::Special(name) => {
                 let ident = Ident {
-                    name: (*name).to_string(),
+                    name: Name::from(*name),
                     span: self.token_span(),
                 };
                 self.bump()?;
@@ -609,7 +609,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                 let mut alternatives = Vec::new();
                 loop {
                     let start = self.pos;
-                    let event = JobKind::Event(self.event_job()?);
+                    let event = JobKind::Event(Box::new(self.event_job()?));
                     let event = Job {
                         kind: event,
                         span: self.span_from(start),
@@ -825,7 +825,7 @@ impl<'t, 'a> Reader<'t, 'a> {
                     let args = self.call_args()?;
                     ExprKind::Call {
                         callee: Box::new(lhs),
-                        args,
+                        args: Box::new(args),
                     }
                 }
                 _ => return Some(lhs),
@@ -858,11 +858,11 @@ impl<'t, 'a> Reader<'t, 'a> {
             }
             TokenKind::Ident(name) => {
                 self.pos += 1;
-                leaf(ExprKind::Name((*name).to_string()))
+                leaf(ExprKind::Name(Name::from(*name)))
             }
             TokenKind::Special(name) => {
                 self.pos += 1;
-                leaf(ExprKind::Special((*name).to_string()))
+                leaf(ExprKind::Special(Name::from(*name)))
             }
             TokenKind::Slash | TokenKind::Dot => {
                 let path = self.path()?;
@@ -940,7 +940,7 @@ impl<'t, 'a> Reader<'t, 'a> {
 
     /// An object path or `/`; gives up where the grammar reports one.
     fn path(&mut self) -> R<ObjectPath> {
-        let mut text = String::new();
+        let mut text = Name::default();
         match self.peek()? {
             TokenKind::Slash => {
                 self.pos += 1;
@@ -986,11 +986,11 @@ impl<'t, 'a> Reader<'t, 'a> {
         Some(ObjectPath { text })
     }
 
-    fn take_relative_glued(&mut self, text: &mut String) -> bool {
+    fn take_relative_glued(&mut self, text: &mut Name) -> bool {
         self.next_is_glued(&TokenKind::Dot) && self.take_relative(text)
     }
 
-    fn take_relative(&mut self, text: &mut String) -> bool {
+    fn take_relative(&mut self, text: &mut Name) -> bool {
         let save = self.pos;
         if !self.is(&TokenKind::Dot) {
             return false;

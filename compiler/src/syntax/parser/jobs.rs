@@ -11,7 +11,7 @@ use super::recovery::{skip_group, skip_to_sync, stray, stray_before_brace, Sync}
 use super::{kw, sp, tok, Ex, In, Parsers, P};
 use crate::syntax::ast::{
     Accessor, Args, Block, BlockKind, CallJob, CaseClause, ChoiceAlternative, Connector, ConnectorKind, ElifClause,
-    EventJob, ExecJob, Expr, Guard, GuardKind, Ident, IfBody, Job, JobKind, Jobflow, Param, Program, Target,
+    EventJob, ExecJob, Expr, Guard, GuardKind, Ident, IfBody, Job, JobKind, Jobflow, Name, Param, Program, Target,
     TargetRoot, UpdateJob,
 };
 use crate::syntax::span::Span;
@@ -90,7 +90,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
     // `[ … ]`
     let target_root = choice((
         ident().map(TargetRoot::Name),
-        select_ref! { Token { kind: TokenKind::Special(name), .. } = e => TargetRoot::Special(Ident { name: (*name).to_string(), span: sp(e.span()) }) },
+        select_ref! { Token { kind: TokenKind::Special(name), .. } = e => TargetRoot::Special(Ident { name: Name::from(*name), span: sp(e.span()) }) },
         path().map(TargetRoot::Path),
     ));
     let accessor = choice((
@@ -118,11 +118,11 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
                 .map(Ok),
         )))
         .map(|(head, rest)| match rest {
-            Err((op, target)) => JobKind::Update(UpdateJob {
+            Err((op, target)) => JobKind::Update(Box::new(UpdateJob {
                 value: head,
                 target,
                 op_span: sp(op),
-            }),
+            })),
             Ok((input, colon_args)) => {
                 let (input_span, input) = match input {
                     Some((s, x)) => (Some(sp(s)), Some(x)),
@@ -132,13 +132,13 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
                     Some((s, a)) => (Some(sp(s)), Some(a)),
                     None => (None, None),
                 };
-                JobKind::Exec(ExecJob {
+                JobKind::Exec(Box::new(ExecJob {
                     head,
                     input,
                     input_span,
                     args,
                     colon_span,
-                })
+                }))
             }
         });
     let bracket_job = tok(TokenKind::LBracket)
@@ -188,7 +188,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
                     args,
                 }),
         )))
-        .map_with(|ev, e| job_at(JobKind::Event(ev), e.span()))
+        .map_with(|ev, e| job_at(JobKind::Event(Box::new(ev)), e.span()))
         .labelled("event job")
         .as_context()
         .recover_with(via_parser(
@@ -211,7 +211,7 @@ pub(super) fn program<'a>(src: &'a str) -> P<'a, Program> {
                 .labelled("call")
                 .as_context(),
         )
-        .map_with(|(name, args), e| job_at(JobKind::Call(CallJob { name, args }), e.span()));
+        .map_with(|(name, args), e| job_at(JobKind::Call(Box::new(CallJob { name, args })), e.span()));
 
     let control = choice((
         kw(Keyword::Break).map_with(|_, e| job_at(JobKind::Break, e.span())),

@@ -79,7 +79,7 @@ fn take_literals(tokens: &mut [(Token<'_>, SimpleSpan)]) -> Vec<Literal> {
     tokens
         .iter_mut()
         .filter_map(|(t, _)| match &mut t.kind {
-            TokenKind::Literal(lit) => Some(std::mem::replace(&mut **lit, Literal::Null)),
+            TokenKind::Literal(lit) => Some(std::mem::replace(lit, Literal::Null)),
             _ => None,
         })
         .collect()
