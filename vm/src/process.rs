@@ -13,7 +13,7 @@ use crate::effect::{Effect, EffectOutcome};
 use crate::interp::frame::{empty_ctl, Frame, Handler, JobEnd, Pending};
 use crate::native::{Library, NativeFn};
 use crate::value::{Value, ValueError};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -106,6 +106,11 @@ pub struct LinkedModule {
     pub(crate) imports: Vec<Option<NativeFn>>,
     /// Resolved callee module (index in the process) per call site.
     pub(crate) site_cache: RefCell<Vec<Option<u32>>>,
+    /// Per call site, once its first call bound plain arguments: where each
+    /// argument goes in the callee, so later calls neither look keyword
+    /// names up nor check for missing parameters. Not part of a snapshot
+    /// (rebuilt at the first call after a restore).
+    pub(crate) site_plans: Box<[Cell<Option<crate::interp::calls::SitePlan>>]>,
     /// The Function value of each import, made once, so `[f = int]` then
     /// `f == int` compares one value with itself.
     pub(crate) builtin_fns: RefCell<Vec<Option<Value>>>,
@@ -119,6 +124,7 @@ impl LinkedModule {
         let consts = module.consts.values().map(const_value).collect();
         let imports = module.imports.values().map(|i| library.function(&i.name)).collect();
         let sites = vec![None; module.call_sites.len()];
+        let plans = (0..module.call_sites.len()).map(|_| Cell::new(None)).collect();
         let fns = vec![None; module.imports.len()];
         let methods = vec![None; module.consts.len()];
         LinkedModule {
@@ -128,6 +134,7 @@ impl LinkedModule {
             consts,
             imports,
             site_cache: RefCell::new(sites),
+            site_plans: plans,
             builtin_fns: RefCell::new(fns),
             method_cache: RefCell::new(methods),
         }

@@ -6,13 +6,14 @@
 use super::frame::{CtlSet, Frame, JobEnd};
 use super::run::Flow;
 use super::Abnormal;
-use crate::bytecode::{ArgSpecId, ConstId, ImportId, SiteId};
+use crate::bytecode::{ArgSpecId, ConstId, FuncId, ImportId, SiteId};
 use crate::context::{ObjectKind, RunContext};
 use crate::native::{CallArgs, NativeContext, NativeError, ObjectTree};
 use crate::process::{LinkedModule, Process, MAX_CALL_DEPTH};
 use crate::sched::trace::FLOW_TARGET;
 use crate::value::{Function, ObjectRef, Value};
 use cranelift_entity::EntityRef;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// What built-ins see of the running process.
@@ -89,6 +90,27 @@ macro_rules! native_cx {
     };
 }
 pub(crate) use native_cx;
+
+/// The most arguments a [`SitePlan`] binds.
+const PLAN_ARGS: usize = 6;
+
+/// How a call site's plain arguments bind to its callee's parameters,
+/// worked out at the site's first successful call: the same layout against
+/// the same parameters binds the same way every time, so later calls skip
+/// the keyword look-ups and the missing/duplicate checks.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SitePlan {
+    /// The callee's module index in the process.
+    module: u32,
+    /// Its entry function.
+    func: FuncId,
+    /// The entry function's slot count.
+    slot_count: u16,
+    /// How many arguments the site passes (positional then keywords).
+    argc: u8,
+    /// The callee slot of each argument.
+    slots: [u16; PLAN_ARGS],
+}
 
 /// Arguments taken off the stack, `*` and `**` spread.
 pub(crate) struct OwnedArgs {
@@ -367,6 +389,12 @@ impl Process {
         lm: &LinkedModule,
         site: SiteId,
     ) -> Result<Flow, Abnormal> {
+        let plan = lm.site_plans.get(site.index());
+        if let Some(p) = plan.and_then(Cell::get) {
+            if self.ctl_override.is_none() {
+                return self.call_planned(&p);
+            }
+        }
         let Some(cs) = lm.module.call_sites.get(site) else {
             return Err(Abnormal::new("corrupt module: call site out of range"));
         };
@@ -395,7 +423,42 @@ impl Process {
                 }
             }
         };
-        self.call_flow(lm, callee, cs.args)
+        self.call_flow(lm, callee, cs.args, plan)
+    }
+
+    /// A sub-flow call through a site whose binding is planned: the
+    /// arguments move from the stack straight into the callee's slots.
+    #[inline]
+    fn call_planned(&mut self, plan: &SitePlan) -> Result<Flow, Abnormal> {
+        if self.frames.len() >= MAX_CALL_DEPTH {
+            return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
+        }
+        let Some(caller) = self.frames.last() else {
+            return Err(Abnormal::new("corrupt process: no frame"));
+        };
+        let ctl = caller.ctl.clone();
+        let argc = usize::from(plan.argc);
+        let Some(first) = self.stack.len().checked_sub(argc) else {
+            return Err(Abnormal::new("corrupt module: stack underflow"));
+        };
+        let base = self.slots.len();
+        // Pushes rather than `resize`: no out-of-line clone loop for a few slots.
+        self.slots.reserve(usize::from(plan.slot_count));
+        for _ in 0..plan.slot_count {
+            self.slots.push(None);
+        }
+        for (i, &slot) in plan.slots.iter().enumerate().take(argc).rev() {
+            let v = self.stack.pop().unwrap_or(Value::Null);
+            let old = self.slots.get_mut(base + usize::from(slot)).and_then(|s| s.replace(v));
+            if let Some(old) = old {
+                // Unreachable for a plan (its slots are distinct): dropped all the same.
+                tracing::trace!(argument = i, "planned argument bound twice");
+                super::unwind::drop_value(old);
+            }
+        }
+        debug_assert_eq!(self.stack.len(), first);
+        self.push_flow_frame(plan.module, plan.func, base, ctl);
+        Ok(Flow::Switch)
     }
 
     /// The control variables a job or callee sees: the frame's set with the
@@ -424,7 +487,15 @@ impl Process {
     /// Calls the flow loaded at module index `callee` with the arguments laid
     /// out by `spec` (of the caller's module `lm`): binds the parameters
     /// (`language.md` 8.2) and pushes its frame.
-    pub(crate) fn call_flow(&mut self, lm: &LinkedModule, callee: u32, spec: ArgSpecId) -> Result<Flow, Abnormal> {
+    /// `plan`, when given, is the call site's plan cell, filled in when the
+    /// arguments bind in a way every later call through the site repeats.
+    pub(crate) fn call_flow(
+        &mut self,
+        lm: &LinkedModule,
+        callee: u32,
+        spec: ArgSpecId,
+        plan: Option<&Cell<Option<SitePlan>>>,
+    ) -> Result<Flow, Abnormal> {
         if self.frames.len() >= MAX_CALL_DEPTH {
             return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
         }
@@ -432,7 +503,7 @@ impl Process {
             return Err(Abnormal::new("corrupt module: argument layout out of range"));
         };
         if !(spec_ref.star || spec_ref.double_star || spec_ref.input) {
-            return self.call_flow_plain(lm, callee, spec_ref);
+            return self.call_flow_plain(lm, callee, spec_ref, plan);
         }
         let Some(target) = self.modules.get(callee as usize).cloned() else {
             return Err(Abnormal::new("corrupt process: unknown module"));
@@ -476,6 +547,7 @@ impl Process {
         lm: &LinkedModule,
         callee: u32,
         spec: &crate::bytecode::ArgSpec,
+        plan: Option<&Cell<Option<SitePlan>>>,
     ) -> Result<Flow, Abnormal> {
         let mut ctl = self.effective_ctl(lm);
         let Some(target) = self.modules.get(callee as usize) else {
@@ -497,6 +569,9 @@ impl Process {
         let n = npos + spec.keywords.len();
         let first = self.stack.len().saturating_sub(n);
         let mut err = None;
+        // The slot of each argument, while the binding stays plannable.
+        let mut planned = [0u16; PLAN_ARGS];
+        let mut plannable = n <= PLAN_ARGS && self.stack.len() >= n;
         for i in 0..n {
             let Some(v) = self.stack.get_mut(first + i).map(|v| std::mem::replace(v, Value::Null)) else {
                 break;
@@ -539,7 +614,12 @@ impl Process {
                 break;
             }
             if let Some(var) = decl.ctl {
+                plannable = false;
                 Rc::make_mut(&mut ctl)[var.index()] = v.clone();
+            }
+            match (planned.get_mut(i), u16::try_from(decl.slot.index())) {
+                (Some(p), Ok(s)) => *p = s,
+                _ => plannable = false,
             }
             *slot = Some(v);
         }
@@ -558,6 +638,15 @@ impl Process {
         if let Some(e) = err {
             self.slots.truncate(base);
             return Err(e);
+        }
+        if let (Some(cell), true) = (plan, plannable) {
+            cell.set(Some(SitePlan {
+                module: callee,
+                func,
+                slot_count: entry.slot_count,
+                argc: n as u8,
+                slots: planned,
+            }));
         }
         self.push_flow_frame(callee, func, base, ctl);
         Ok(Flow::Switch)
@@ -747,10 +836,20 @@ impl Process {
 }
 
 impl Process {
+    /// The shared empty String of fresh status variables (a reference count
+    /// bump, inline: no trip through `Value::clone`).
+    #[inline(always)]
+    pub(crate) fn fresh_empty(&self) -> Value {
+        match &self.empty {
+            Value::Str(s) => Value::Str(s.clone()),
+            other => other.clone(),
+        }
+    }
+
     /// Pushes the frame of a sub-flow invocation whose parameters are already
     /// bound in the slots from `base`: fresh status variables, the control
     /// variables it inherits.
-    #[inline]
+    #[inline(always)]
     fn push_flow_frame(&mut self, module: u32, func: crate::bytecode::FuncId, base: usize, ctl: CtlSet) {
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             let flow = self.modules.get(module as usize).map_or("", |m| m.abspath.as_str());
@@ -765,8 +864,8 @@ impl Process {
             handler_base: self.handlers.len() as u32,
             status: 0,
             end: JobEnd::Status,
-            result: self.empty.clone(),
-            error: self.empty.clone(),
+            result: self.fresh_empty(),
+            error: self.fresh_empty(),
             debug: Value::Null,
             ctl,
             saved: None,

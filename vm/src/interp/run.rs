@@ -174,8 +174,7 @@ impl Process {
                                 spec,
                             }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
                                 pc += 1;
-                                let error = self.empty.clone();
-                                flow!(Ok::<Flow, Abnormal>(self.return_from_frame(0, v, error)))
+                                flow!(Ok::<Flow, Abnormal>(self.return_value(v)))
                             }
                             _ => self.stack.push(v),
                         }
@@ -706,7 +705,9 @@ impl Process {
                     Instr::SessionClose(slot) => flow!(self.session_close(ctx, slot)),
                     Instr::End => {
                         let f = top!();
-                        let (status, result, error) = (f.status, f.result.clone(), f.error.clone());
+                        // The frame ends here: its status variables move to the caller.
+                        let (status, result, error) =
+                            (f.status, std::mem::replace(&mut f.result, Value::Null), std::mem::replace(&mut f.error, Value::Null));
                         flow!(Ok::<Flow, Abnormal>(self.return_from_frame(status, result, error)))
                     }
                 }

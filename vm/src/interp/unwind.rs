@@ -1,7 +1,7 @@
 //! Leaving frames: returns, `self()` restarts, and abnormal ends unwinding to
 //! the innermost `try` (or ending the process).
 
-use super::frame::JobEnd;
+use super::frame::{Frame, JobEnd};
 use super::run::Flow;
 use super::{Abnormal, Exit};
 use crate::process::{EndKind, Outcome, Process, RuntimeError};
@@ -15,20 +15,38 @@ impl Process {
         let Some(f) = self.frames.pop() else {
             return Flow::Exit(Exit::Finished(self.end_without_frames()));
         };
-        self.slots.truncate(f.slot_base as usize);
-        self.stack.truncate(f.stack_base as usize);
-        self.handlers.truncate(f.handler_base as usize);
+        let Frame {
+            module,
+            func,
+            slot_base,
+            stack_base,
+            handler_base,
+            result: old_result,
+            error: old_error,
+            debug,
+            ctl,
+            saved,
+            ..
+        } = f;
+        truncate_values(&mut self.slots, slot_base as usize);
+        self.stack.truncate(stack_base as usize);
+        self.handlers.truncate(handler_base as usize);
         self.ctl_override = None;
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
-            self.trace_flow_return(f.module, f.func, status);
+            self.trace_flow_return(module, func, status);
         }
         self.note_left(self.frames.len(), self.handlers.len());
+        drop_value(old_result);
+        drop_value(old_error);
+        drop_value(debug);
+        drop(ctl);
+        drop(saved);
         match self.frames.last_mut() {
             Some(caller) => {
                 caller.status = status;
                 caller.end = JobEnd::Status;
-                caller.result = result;
-                caller.error = error;
+                drop_value(std::mem::replace(&mut caller.result, result));
+                drop_value(std::mem::replace(&mut caller.error, error));
                 Flow::Switch
             }
             None => Flow::Exit(Exit::Finished(Outcome {
@@ -38,6 +56,14 @@ impl Process {
                 error,
             })),
         }
+    }
+
+    /// `return(v)`: ends the running frame with `$STATUS` 0, `$RESULT` `v`
+    /// and an empty `$ERROR`.
+    #[inline(always)]
+    pub(crate) fn return_value(&mut self, v: Value) -> Flow {
+        let error = self.fresh_empty();
+        self.return_from_frame(0, v, error)
     }
 
     /// Reports the end of a sub-flow (not of a function, nor of the
@@ -153,5 +179,35 @@ impl Process {
             result,
             error: Value::str(abnormal.message),
         })
+    }
+}
+
+/// Drops a value, skipping the out-of-line drop glue for the variants that
+/// own nothing (the Integers and Booleans a frame's slots mostly hold).
+#[inline(always)]
+pub(crate) fn drop_value(v: Value) {
+    if matches!(v, Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_)) {
+        // Nothing to release: skip the drop glue.
+        std::mem::forget(v);
+    } else {
+        drop_owning(v);
+    }
+}
+
+/// The drop glue of [`drop_value`]'s other variants, kept out of line so
+/// the return path stays small.
+#[inline(never)]
+fn drop_owning(v: Value) {
+    drop(v);
+}
+
+/// Truncates a frame's slots (or any value window) to `len`, dropping the
+/// values beyond with [`drop_value`].
+#[inline]
+pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
+    while slots.len() > len {
+        if let Some(Some(v)) = slots.pop() {
+            drop_value(v);
+        }
     }
 }

@@ -1,0 +1,66 @@
+//! Sub-flow call sites bind their arguments through a plan worked out at
+//! their first call (`vm/src/interp/calls.rs`, `SitePlan`): the second and
+//! later calls through the same site must bind exactly as the first did —
+//! keywords in any order, positional arguments, defaults, parameters named
+//! like control variables.
+
+use std::path::Path;
+use std::process::Command;
+
+fn write(dir: &Path, name: &str, src: &str) {
+    std::fs::write(dir.join(name), src).expect("write flow");
+}
+
+/// Runs `main.jf` in `dir`; returns (stdout, stderr, status).
+fn run(dir: &Path) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jobflow"))
+        .arg("run")
+        .arg("main.jf")
+        .current_dir(dir)
+        .output()
+        .expect("run jobflow");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn repeated_calls_through_one_site_bind_like_the_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "f.jf", "|a|\n|b = 0|\nreturn(a * 100 + b)\n");
+    write(
+        dir.path(),
+        "g.jf",
+        "|__dir__ = '/'|\n|k|\nreturn(__dir__ + ':' + string(k))\n",
+    );
+    write(
+        dir.path(),
+        "main.jf",
+        "[s = ''] ->\n\
+         { for i in 3 | [./f: b = i, a = 10] -> [s = s + string($RESULT) + ' '] } ->\n\
+         { for i in 3 | [./f: i] -> [s = s + string($RESULT) + ' '] } ->\n\
+         { for i in 2 | [./g: k = i, __dir__ = '/tmp'] -> [s = s + $RESULT + ' '] } ->\n\
+         print(s)\n",
+    );
+    let (out, err, status) = run(dir.path());
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        ("1000 1001 1002 0 100 200 /tmp:0 /tmp:1 \n", "", 0)
+    );
+}
+
+#[test]
+fn a_planned_site_still_hits_the_depth_limit_as_a_runtime_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "deep.jf", "|n|\n[./deep: n = n + 1]\n");
+    write(
+        dir.path(),
+        "main.jf",
+        "{ try | [./deep: n = 0] } => print('caught', $STATUS, $ERROR)\n",
+    );
+    let (out, _err, status) = run(dir.path());
+    assert_eq!(status, 0, "{out}");
+    assert!(out.starts_with("caught 1 maximum call depth exceeded"), "{out}");
+}
