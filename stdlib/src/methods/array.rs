@@ -2,7 +2,7 @@
 
 use crate::functions::args::{positional, type_error};
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError};
-use jobflow_vm::value::{Array, ValueError, MAX_ARRAY_LEN};
+use jobflow_vm::value::{Array, ValueError};
 use jobflow_vm::Value;
 
 fn array<'a>(name: &str, receiver: &'a Value) -> Result<&'a Array, NativeError> {
@@ -48,11 +48,7 @@ pub(crate) fn add_item(_: &mut dyn NativeContext, receiver: &Value, args: CallAr
         ([v], []) => v,
         _ => positional("add_item", args, 1, 1)?.first().unwrap_or(&Value::Null),
     };
-    let mut items = a.borrow_mut();
-    if items.len() >= MAX_ARRAY_LEN {
-        return Err(NativeError::new(ValueError::size_limit("Array").to_string()));
-    }
-    items.push(value.clone());
+    a.push(value.clone()).map_err(|e| NativeError::new(e.to_string()))?;
     Ok(Value::Null)
 }
 

@@ -6,7 +6,7 @@ use super::calls::{native_cx, NativeCx, OwnedArgs};
 use super::frame::{JobEnd, Pending};
 use super::run::Flow;
 use super::{Abnormal, Exit};
-use crate::bytecode::{ArgSpecId, JobBuiltin};
+use crate::bytecode::{ArgSpecId, ConstId, JobBuiltin};
 use crate::context::{ObjectKind, RunContext};
 use crate::effect::{CommandLine, CommandOutcome, CommandRequest, Effect, HostCall, HostOutcome, Output, StdinData};
 use crate::native::{CallArgs, Prepared};
@@ -104,6 +104,43 @@ impl Process {
                 other.type_name()
             ))),
         }
+    }
+
+    /// `[a.add_item: x]` on an Array (`[receiver, item] -> []`), the most
+    /// common method job, performed without the library's dispatch: the
+    /// same effect as the stdlib method called as a job (`$STATUS` 0 and
+    /// `$RESULT` null, or `$STATUS` 1 and `$ERROR` at the size limit).
+    /// Returns false, touching nothing, when the receiver is not an Array or
+    /// the method is another one.
+    #[inline]
+    pub(crate) fn add_item_job(&mut self, lm: &LinkedModule, name: ConstId) -> bool {
+        let Some(recv) = self.stack.len().checked_sub(2) else {
+            return false;
+        };
+        if !matches!(self.stack.get(recv), Some(Value::Array(_))) || lm.module.const_str(name) != Some("add_item") {
+            return false;
+        }
+        let item = self.pop();
+        let Some(Value::Array(a)) = self.stack.pop() else {
+            return false;
+        };
+        let r = a.push(item);
+        // Block bindings of control variables apply to one job only.
+        self.ctl_override = None;
+        if let Some(f) = self.frames.last_mut() {
+            f.end = JobEnd::Status;
+            match r {
+                Ok(()) => {
+                    f.status = 0;
+                    f.result = Value::Null;
+                }
+                Err(e) => {
+                    f.status = 1;
+                    f.error = Value::str(format!("'add_item' failed: {e}"));
+                }
+            }
+        }
+        true
     }
 
     /// Suspends the process on a command with the control variables visible

@@ -135,6 +135,16 @@ impl Process {
                                 let i = *i;
                                 // `[c = a + b]` on Integers: LoadLocal LoadLocal Add
                                 // (StoreLocal) without the operand stack.
+                                // `[s = s + x]` on Integers: LoadLocal AppendLocal.
+                                if let Some(Instr::AppendLocal { slot: t, count: 1 }) = code.get(pc) {
+                                    if let Some(Some(Value::Int(y))) = self.slots.get_mut(sb + t.index()) {
+                                        if let Some(r) = y.checked_add(i) {
+                                            *y = r;
+                                            pc += 1;
+                                            continue;
+                                        }
+                                    }
+                                }
                                 if let (Some(Instr::LoadLocal(t)), Some(Instr::Add)) = (code.get(pc), code.get(pc + 1))
                                 {
                                     if let Some(Some(Value::Int(j))) = self.slots.get(sb + t.index()) {
@@ -565,7 +575,11 @@ impl Process {
                     }
                     Instr::CallJob(spec) => flow!(self.call_value_job(ctx, &lm, spec)),
                     Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, true)),
-                    Instr::CallMethodJob { argc, name } => flow!(self.call_method(ctx, &lm, argc, name, true)),
+                    Instr::CallMethodJob { argc, name } => {
+                        if !(argc == 1 && self.add_item_job(&lm, name)) {
+                            flow!(self.call_method(ctx, &lm, argc, name, true))
+                        }
+                    }
                     Instr::Builtin { job, spec } => flow!(self.builtin_job(ctx, &lm, job, spec)),
                     Instr::SelfCall => flow!(self.self_call()),
                     Instr::SaveParams => {
@@ -679,7 +693,15 @@ impl Process {
                                 if let Some(s) = self.slots.get_mut(i + 1) {
                                     *s = Some(Value::Int(n + 1));
                                 }
-                                self.stack.push(v);
+                                // `for x in …`: the item straight into its variable.
+                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                                    pc += 1;
+                                    if let Some(s) = self.slots.get_mut(sb + d.index()) {
+                                        *s = Some(v);
+                                    }
+                                } else {
+                                    self.stack.push(v);
+                                }
                             }
                             None => {
                                 // Drop the snapshot now: the loop is over.

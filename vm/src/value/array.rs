@@ -1,6 +1,6 @@
 //! Arrays: shared, mutable sequences (`language.md` 3.4).
 
-use super::{Array, Value, ValueError};
+use super::{Array, Value, ValueError, MAX_ARRAY_LEN};
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
 
@@ -68,6 +68,19 @@ impl Array {
                 index: index.to_string(),
             }),
         }
+    }
+
+    /// Appends `value` (`add_item`): in place, copying the elements first only
+    /// if a [`snapshot`](Array::snapshot) still shares them; an Array already
+    /// at [`MAX_ARRAY_LEN`] elements is a [`ValueError::SizeLimit`].
+    #[inline]
+    pub fn push(&self, value: Value) -> Result<(), ValueError> {
+        let mut items = self.borrow_mut();
+        if items.len() >= MAX_ARRAY_LEN {
+            return Err(ValueError::size_limit("Array"));
+        }
+        items.push(value);
+        Ok(())
     }
 
     /// Whether two handles are the same Array.

@@ -52,12 +52,47 @@ impl Hash for Key {
     }
 }
 
+/// A borrowed key for lookups: hashed and compared as the [`Key`] it would
+/// make, so a lookup neither clones nor drops the key value.
+struct KeyRef<'a>(&'a Value);
+
+impl<'a> KeyRef<'a> {
+    /// `value` as a lookup key; Arrays and Dictionaries are refused.
+    #[inline]
+    fn new(value: &'a Value) -> Result<KeyRef<'a>, ValueError> {
+        match value {
+            Value::Array(_) | Value::Dict(_) => Err(ValueError::Unhashable {
+                type_name: value.type_name(),
+            }),
+            v => Ok(KeyRef(v)),
+        }
+    }
+}
+
+impl Hash for KeyRef<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        key_hash(self.0, state);
+    }
+}
+
+impl indexmap::Equivalent<Key> for KeyRef<'_> {
+    #[inline]
+    fn equivalent(&self, key: &Key) -> bool {
+        key_eq(self.0, &key.0)
+    }
+}
+
 /// 2^63 as a Float: integral Floats in `-TWO_63..TWO_63` hash as i64.
 const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 
 /// Key equality: `==` (`language.md` 5.2), except that NaN equals NaN.
+#[inline]
 fn key_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        // The common case first: String keys compare as bytes.
+        (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
+        (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
         (Value::Float(f), other) | (other, Value::Float(f)) => match IntRef::of(other) {
             Some(i) => cmp_int_float(i, *f) == Some(Ordering::Equal),
@@ -72,6 +107,7 @@ fn key_eq(a: &Value, b: &Value) -> bool {
 }
 
 /// A hash consistent with [`key_eq`].
+#[inline]
 fn key_hash<H: Hasher>(v: &Value, state: &mut H) {
     // Tags: one per equality class; integers and integral floats share 1.
     match v {
@@ -205,7 +241,7 @@ impl Dict {
     /// The value of `key`; a missing key (or an Array or Dictionary key) is
     /// an error.
     pub fn get(&self, key: &Value) -> Result<Value, ValueError> {
-        let k = Key::new(key.clone())?;
+        let k = KeyRef::new(key)?;
         self.0
             .borrow()
             .get(&k)
@@ -215,7 +251,7 @@ impl Dict {
 
     /// Whether `key` is a key (an Array or Dictionary is an error).
     pub fn contains_key(&self, key: &Value) -> Result<bool, ValueError> {
-        let k = Key::new(key.clone())?;
+        let k = KeyRef::new(key)?;
         Ok(self.0.borrow().contains_key(&k))
     }
 
@@ -223,7 +259,17 @@ impl Dict {
     /// original form, taking the new value.
     pub fn insert(&self, key: Value, value: Value) -> Result<(), ValueError> {
         let k = Key::new(key)?;
-        self.0.borrow_mut().insert(k, value);
+        // Through the entry rather than `IndexMap::insert`, whose returned
+        // `Option<Value>` (written in parts, read back whole to drop it)
+        // stalled on store forwarding: an eighth of `d[k] = v` on a new key.
+        match self.0.borrow_mut().entry(k) {
+            indexmap::map::Entry::Occupied(mut e) => {
+                e.insert(value);
+            }
+            indexmap::map::Entry::Vacant(e) => {
+                e.insert(value);
+            }
+        }
         Ok(())
     }
 
