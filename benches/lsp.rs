@@ -8,6 +8,12 @@
 //!   version `v`. Everything the server does is in it: applying the edit,
 //!   any waiting, parse, resolve, check, conversion to LSP, JSON. Goal:
 //!   median under 50 ms.
+//! - `lsp/diagnostics_after_pause`: the same, each change sent after a
+//!   pause of [`PAUSE`] (not counted), as a typist's keystrokes come: the
+//!   latency of a lone change, with whatever the server does after a
+//!   publication (freeing the replaced tree) out of the way. The first
+//!   figure sends the next change the moment the last diagnostics arrive,
+//!   so it also counts that work whenever it cannot overlap the check.
 //! - `lsp/completion`: a `textDocument/completion` request after `print(`
 //!   in the middle of that flow, once the last change has been published,
 //!   to its answer. Goal: median under 10 ms.
@@ -56,6 +62,9 @@ fn root() -> Root {
     }
 }
 
+/// The pause before each change of `lsp/diagnostics_after_pause`.
+const PAUSE: Duration = Duration::from_millis(100);
+
 fn middle_line(text: &str) -> u32 {
     u32::try_from(text.lines().count() / 2).unwrap_or(0)
 }
@@ -84,6 +93,25 @@ fn bench(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 version += 1;
+                let start = Instant::now();
+                if version % 2 == 0 {
+                    client.change(&r.big, version, (line, 3), (line, 3), " ");
+                } else {
+                    client.change(&r.big, version, (line, 3), (line, 4), "");
+                }
+                black_box(client.diagnostics(&r.big, version));
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+
+    g.bench_function("diagnostics_after_pause", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                version += 1;
+                std::thread::sleep(PAUSE);
                 let start = Instant::now();
                 if version % 2 == 0 {
                     client.change(&r.big, version, (line, 3), (line, 3), " ");

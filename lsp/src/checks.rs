@@ -34,14 +34,28 @@ pub const SETTLE_LIMIT: Duration = Duration::from_secs(2);
 /// diagnostics went out, and waits for it. The task stays marked running
 /// meanwhile, so a change that comes in is checked right after, by this
 /// task: freeing a large tree never runs beside a check (on two cores the
-/// two shared the CPU and the allocator's arena; the 500 KiB bench took
-/// 1.2 to 1.7 times the in-process check, now 0.9 times), and at most one
-/// retired tree is held at a time (leaking them instead was slower still:
-/// fresh pages cost more than reused ones).
+/// two shared the CPU and the allocator's arena: freeing on another thread
+/// without waiting, tried again under a machine load of 10, made the
+/// check itself 10 ms slower and the bench 5 ms slower than this), and at
+/// most one retired tree is held at a time (leaking them instead was
+/// slower still: fresh pages cost more than reused ones). With glibc's
+/// fast bins off ([`crate::malloc`]) freeing the 500 KiB bench flow's tree
+/// costs about a sixth of checking it.
 async fn retire(retired: Retired) {
     if let Err(e) = tokio::task::spawn_blocking(move || retired.free()).await {
         tracing::error!("freeing an analysis failed: {e}");
     }
+}
+
+/// When the steps of one check on the blocking pool ended (for the logs).
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    /// The check started.
+    start: Instant,
+    /// Parse, resolve and check done.
+    checked: Instant,
+    /// Converted to LSP.
+    converted: Instant,
 }
 
 /// The check task of one document.
@@ -159,16 +173,24 @@ impl Checks {
             let ws = self.snapshot();
             if ws.document(&path).is_some() {
                 let checked = self.blocking(ws, path.clone()).await;
+                let back = Instant::now();
                 self.analysed.notify_waiters();
-                if let Some((p, retired, took)) = checked {
+                if let Some((p, retired, t)) = checked {
                     let version = p.version;
                     self.publish(&client, p).await;
+                    let sent = Instant::now();
                     let published = asked.map(|t| t.elapsed().as_secs_f64() * 1e3);
                     retire(retired).await;
+                    let ms = |a: Instant, b: Instant| b.saturating_duration_since(a).as_secs_f64() * 1e3;
                     tracing::debug!(
                         path = %path.display(),
                         version,
-                        check_ms = took.as_secs_f64() * 1e3,
+                        queue_ms = asked.map(|a| ms(a, t.start)),
+                        check_ms = ms(t.start, t.checked),
+                        convert_ms = ms(t.checked, t.converted),
+                        back_ms = ms(t.converted, back),
+                        send_ms = ms(back, sent),
+                        free_ms = ms(sent, Instant::now()),
                         since_change_ms = published,
                         "published"
                     );
@@ -194,12 +216,19 @@ impl Checks {
     /// Checks `path` in `ws` on the blocking pool (checking is CPU work),
     /// caching the analysis; returns what to publish, the analysis it
     /// replaced and how long checking and converting took.
-    async fn blocking(self: &Arc<Self>, ws: Workspace, path: PathBuf) -> Option<(Published, Retired, Duration)> {
+    async fn blocking(self: &Arc<Self>, ws: Workspace, path: PathBuf) -> Option<(Published, Retired, Timing)> {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let start = Instant::now();
             let (a, retired) = me.cache.refresh_retiring(&ws, &path)?;
-            Some((diagnostics::publish(&a), retired, start.elapsed()))
+            let checked = Instant::now();
+            let p = diagnostics::publish(&a);
+            let t = Timing {
+                start,
+                checked,
+                converted: Instant::now(),
+            };
+            Some((p, retired, t))
         })
         .await
         .unwrap_or_else(|e| {

@@ -16,6 +16,7 @@ pub mod checks;
 pub mod documents;
 pub mod features;
 pub mod lines;
+pub mod malloc;
 pub mod nodes;
 pub mod server;
 pub mod vfs;
@@ -51,6 +52,7 @@ pub enum Ending {
 /// Runs the language server on standard input and output until the client
 /// sends `exit` (or closes the input).
 pub fn serve_stdio() -> Result<Ending, ServeError> {
+    malloc::tune();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -209,6 +209,7 @@ impl LanguageServer for Backend {
         // Applied before the first await, so changes apply in arrival order
         // (handlers run one after the other up to their first await); the
         // new text is built outside the workspace lock.
+        let start = std::time::Instant::now();
         let path = uri_to_path(&params.text_document.uri);
         let version = params.text_document.version;
         let Some(old) = lock(&self.shared.workspace).document(&path).cloned() else {
@@ -220,6 +221,11 @@ impl LanguageServer for Backend {
         }
         let new = Arc::new(old.apply_changes(&params.content_changes, version));
         lock(&self.shared.workspace).set_document(path.clone(), new);
+        tracing::debug!(
+            version,
+            apply_ms = start.elapsed().as_secs_f64() * 1e3,
+            "change applied"
+        );
         self.shared.request(&self.client, path);
     }
 
