@@ -728,8 +728,11 @@ impl Process {
                     Instr::End => {
                         let f = top!();
                         // The frame ends here: its status variables move to the caller.
-                        let (status, result, error) =
-                            (f.status, std::mem::replace(&mut f.result, Value::Null), std::mem::replace(&mut f.error, Value::Null));
+                        let (status, result, error) = (
+                            f.status,
+                            std::mem::replace(&mut f.result, Value::Null),
+                            std::mem::replace(&mut f.error, Value::Null),
+                        );
                         flow!(Ok::<Flow, Abnormal>(self.return_from_frame(status, result, error)))
                     }
                 }
