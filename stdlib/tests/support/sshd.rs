@@ -65,6 +65,9 @@ fn keygen(path: &Path, kind: &str, passphrase: &str) -> Result<(), String> {
     }
 }
 
+/// What sshd logs when its port is taken (`Bind to port N on … failed`).
+const PORT_TAKEN: &str = "Address already in use";
+
 fn free_port() -> Result<u16, String> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
@@ -166,6 +169,18 @@ impl Sshd {
     }
 
     fn start_with(port: Option<u16>, host_key: Option<&Path>, max_sessions: u32) -> Result<Self, String> {
+        // A free port can be taken by another test's sshd between
+        // `free_port` and sshd's bind: then ours exits and we try another.
+        let mut tries = 0;
+        loop {
+            match Self::start_once(port, host_key, max_sessions) {
+                Err(e) if port.is_none() && e.contains(PORT_TAKEN) && tries < 5 => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn start_once(port: Option<u16>, host_key: Option<&Path>, max_sessions: u32) -> Result<Self, String> {
         let sshd = Path::new("/usr/sbin/sshd");
         if !sshd.exists() {
             return Err("/usr/sbin/sshd is missing (apt-get install openssh-server)".into());
@@ -239,19 +254,24 @@ impl Sshd {
         Ok(me)
     }
 
+    /// Waits until this sshd says it listens and a connection goes through.
+    /// A connection alone proves nothing: another test's sshd may hold the
+    /// port while ours fails to bind it and exits.
     fn wait_ready(&mut self) -> Result<(), String> {
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let listening = format!("Server listening on 127.0.0.1 port {}.", self.port);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(st)) = self.child.try_wait() {
                 let log = std::fs::read_to_string(&self.log).unwrap_or_default();
                 return Err(format!("sshd exited ({st}): {log}"));
             }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            if log.contains(&listening) && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err("sshd did not start listening within 10 s".into());
+                return Err(format!("sshd did not start listening within 10 s: {log}"));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
