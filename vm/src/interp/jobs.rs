@@ -11,7 +11,7 @@ use crate::context::{ObjectKind, RunContext};
 use crate::effect::{CommandLine, CommandOutcome, CommandRequest, Effect, HostCall, HostOutcome, Output, StdinData};
 use crate::native::{CallArgs, Prepared};
 use crate::process::{EndKind, LinkedModule, Outcome, Process};
-use crate::value::Value;
+use crate::value::{self, Value, ValueError, MAX_ARRAY_LEN};
 
 /// Binds a built-in job's arguments to its parameters by position and
 /// keyword; unknown keywords and extra positional ones are runtime errors.
@@ -120,11 +120,31 @@ impl Process {
         if !matches!(self.stack.get(recv), Some(Value::Array(_))) || lm.module.const_str(name) != Some("add_item") {
             return false;
         }
-        let item = self.pop();
-        let Some(Value::Array(a)) = self.stack.pop() else {
-            return false;
+        // An Integer item is re-made from its i64 in place rather than popped
+        // whole: a `Value` read as one 16-byte load right after it was pushed
+        // by two small stores stalls store forwarding.
+        let r = match self.stack.get(recv..) {
+            Some([Value::Array(a), Value::Int(x)]) => {
+                let x = *x;
+                // As `Array::push` (same size limit), with the element written in place.
+                let mut items = a.borrow_mut();
+                if items.len() >= MAX_ARRAY_LEN {
+                    Err(ValueError::size_limit("Array"))
+                } else {
+                    value::push_in_place(&mut items, || Value::Int(x));
+                    Ok(())
+                }
+            }
+            Some([Value::Array(_), _]) => {
+                let item = self.pop();
+                let Some(Value::Array(a)) = self.stack.last() else {
+                    return false;
+                };
+                a.push(item)
+            }
+            _ => return false,
         };
-        let r = a.push(item);
+        self.stack.truncate(recv);
         // Block bindings of control variables apply to one job only.
         self.ctl_override = None;
         if let Some(f) = self.frames.last_mut() {
@@ -132,7 +152,9 @@ impl Process {
             match r {
                 Ok(()) => {
                     f.status = 0;
-                    f.result = Value::Null;
+                    if !matches!(f.result, Value::Null) {
+                        f.result = Value::Null;
+                    }
                 }
                 Err(e) => {
                     f.status = 1;

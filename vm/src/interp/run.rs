@@ -162,7 +162,40 @@ impl Process {
                                         }
                                     }
                                 }
-                                Value::Int(i)
+                                // Write the Integer straight to its destination: a
+                                // `Value` built in a temporary by two small stores and
+                                // then copied as one 16-byte load stalls store forwarding.
+                                match code.get(pc) {
+                                    Some(Instr::StoreLocal(d)) => {
+                                        pc += 1;
+                                        if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                            *slot = Some(Value::Int(i));
+                                        }
+                                        continue;
+                                    }
+                                    Some(Instr::Builtin {
+                                        job: JobBuiltin::Return,
+                                        ..
+                                    }) => Value::Int(i),
+                                    _ => {
+                                        value::push_in_place(&mut self.stack, || Value::Int(i));
+                                        continue;
+                                    }
+                                }
+                            }
+                            // A shared Array (the receiver of `a.add_item: x`, the
+                            // iterable of `for`): the same, for the Rc handle.
+                            Some(Some(Value::Array(a))) if !matches!(code.get(pc), Some(Instr::Builtin { .. })) => {
+                                let a = a.clone();
+                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                                    pc += 1;
+                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                        *slot = Some(Value::Array(a));
+                                    }
+                                } else {
+                                    value::push_in_place(&mut self.stack, || Value::Array(a));
+                                }
+                                continue;
                             }
                             Some(Some(v)) => v.clone(),
                             _ => {
@@ -681,30 +714,47 @@ impl Process {
                             Some(Some(Value::Int(n))) => *n,
                             _ => i64::MAX,
                         };
-                        let item = match self.slots.get(i) {
-                            Some(Some(Value::Int(bound))) => (n < *bound).then_some(Value::Int(n)),
-                            Some(Some(Value::Array(a))) => {
-                                usize::try_from(n).ok().and_then(|n| a.borrow().get(n).cloned())
-                            }
-                            _ => None,
-                        };
-                        match item {
-                            Some(v) => {
+                        // Stores the item (`for x in …`: straight into its variable)
+                        // and moves the counter on.
+                        macro_rules! put_item {
+                            ($v:expr) => {{
                                 if let Some(s) = self.slots.get_mut(i + 1) {
                                     *s = Some(Value::Int(n + 1));
                                 }
-                                // `for x in …`: the item straight into its variable.
                                 if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                                     pc += 1;
                                     if let Some(s) = self.slots.get_mut(sb + d.index()) {
-                                        *s = Some(v);
+                                        *s = Some($v);
                                     }
                                 } else {
-                                    self.stack.push(v);
+                                    value::push_in_place(&mut self.stack, || $v);
+                                }
+                            }};
+                        }
+                        // An Integer item (a range, an Array of Integers) is written
+                        // from its bare i64: a `Value` built in a temporary by two
+                        // small stores, then copied on whole, stalls store forwarding.
+                        match self.slots.get(i) {
+                            Some(Some(Value::Int(bound))) if n < *bound => put_item!(Value::Int(n)),
+                            Some(Some(Value::Array(a))) => {
+                                let next = usize::try_from(n).ok().and_then(|k| match a.borrow().get(k) {
+                                    Some(Value::Int(x)) => Some(Ok(*x)),
+                                    Some(v) => Some(Err(v.clone())),
+                                    None => None,
+                                });
+                                match next {
+                                    Some(Ok(x)) => put_item!(Value::Int(x)),
+                                    Some(Err(v)) => put_item!(v),
+                                    None => {
+                                        // Drop the snapshot now: the loop is over.
+                                        if let Some(s) = self.slots.get_mut(i) {
+                                            *s = None;
+                                        }
+                                        pc = target as usize;
+                                    }
                                 }
                             }
-                            None => {
-                                // Drop the snapshot now: the loop is over.
+                            _ => {
                                 if let Some(s) = self.slots.get_mut(i) {
                                     *s = None;
                                 }

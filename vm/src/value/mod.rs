@@ -47,6 +47,25 @@ pub const MAX_ARRAY_LEN: usize = 1 << 25;
 /// The largest Integer (in bits) an operator may build.
 pub const MAX_INT_BITS: u64 = 1 << 23;
 
+/// Pushes the value `make` builds onto `values`, built straight in its
+/// element: `Vec::push` takes the value built beforehand in a temporary (two
+/// small stores) and copies it on as one 16-byte load, which stalls store
+/// forwarding on the interpreter's hot paths.
+#[inline(always)]
+pub(crate) fn push_in_place(values: &mut Vec<Value>, make: impl FnOnce() -> Value) {
+    values.reserve(1);
+    let len = values.len();
+    match values.spare_capacity_mut().first_mut() {
+        Some(slot) => {
+            slot.write(make());
+            // SAFETY: the element at index `len` was initialized just above,
+            // and `len + 1 <= capacity` since the spare capacity held it.
+            unsafe { values.set_len(len + 1) };
+        }
+        None => values.push(make()),
+    }
+}
+
 /// A jobflow value.
 #[derive(Clone, Debug)]
 pub enum Value {
