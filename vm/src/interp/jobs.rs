@@ -11,7 +11,7 @@ use crate::context::{ObjectKind, RunContext};
 use crate::effect::{CommandLine, CommandOutcome, CommandRequest, Effect, HostCall, HostOutcome, Output, StdinData};
 use crate::native::{CallArgs, Prepared};
 use crate::process::{EndKind, LinkedModule, Outcome, Process};
-use crate::value::{self, Value, ValueError, MAX_ARRAY_LEN};
+use crate::value::Value;
 
 /// Binds a built-in job's arguments to its parameters by position and
 /// keyword; unknown keywords and extra positional ones are runtime errors.
@@ -126,14 +126,7 @@ impl Process {
         let r = match self.stack.get(recv..) {
             Some([Value::Array(a), Value::Int(x)]) => {
                 let x = *x;
-                // As `Array::push` (same size limit), with the element written in place.
-                let mut items = a.borrow_mut();
-                if items.len() >= MAX_ARRAY_LEN {
-                    Err(ValueError::size_limit("Array"))
-                } else {
-                    value::push_in_place(&mut items, || Value::Int(x));
-                    Ok(())
-                }
+                a.push_with(|| Value::Int(x))
             }
             Some([Value::Array(_), _]) => {
                 let item = self.pop();

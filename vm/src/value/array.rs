@@ -75,11 +75,19 @@ impl Array {
     /// at [`MAX_ARRAY_LEN`] elements is a [`ValueError::SizeLimit`].
     #[inline]
     pub fn push(&self, value: Value) -> Result<(), ValueError> {
+        self.push_with(|| value)
+    }
+
+    /// As [`push`](Array::push), with the value `make` builds written
+    /// straight into its element (see [`push_in_place`](super::push_in_place)):
+    /// the interpreter's `add_item` of an Integer.
+    #[inline]
+    pub fn push_with(&self, make: impl FnOnce() -> Value) -> Result<(), ValueError> {
         let mut items = self.borrow_mut();
         if items.len() >= MAX_ARRAY_LEN {
             return Err(ValueError::size_limit("Array"));
         }
-        items.push(value);
+        super::push_in_place(&mut items, make);
         Ok(())
     }
 
