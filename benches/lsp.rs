@@ -88,42 +88,29 @@ fn bench(c: &mut Criterion) {
     // Insert then delete one character in the middle, alternately.
     let line = middle_line(&r.text);
     let mut version = 1;
-    g.bench_function("diagnostics_after_change", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                version += 1;
-                let start = Instant::now();
-                if version % 2 == 0 {
-                    client.change(&r.big, version, (line, 3), (line, 3), " ");
-                } else {
-                    client.change(&r.big, version, (line, 3), (line, 4), "");
+    for (name, pause) in [
+        ("diagnostics_after_change", Duration::ZERO),
+        ("diagnostics_after_pause", PAUSE),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    version += 1;
+                    std::thread::sleep(pause);
+                    let start = Instant::now();
+                    if version % 2 == 0 {
+                        client.change(&r.big, version, (line, 3), (line, 3), " ");
+                    } else {
+                        client.change(&r.big, version, (line, 3), (line, 4), "");
+                    }
+                    black_box(client.diagnostics(&r.big, version));
+                    total += start.elapsed();
                 }
-                black_box(client.diagnostics(&r.big, version));
-                total += start.elapsed();
-            }
-            total
-        })
-    });
-
-    g.bench_function("diagnostics_after_pause", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                version += 1;
-                std::thread::sleep(PAUSE);
-                let start = Instant::now();
-                if version % 2 == 0 {
-                    client.change(&r.big, version, (line, 3), (line, 3), " ");
-                } else {
-                    client.change(&r.big, version, (line, 3), (line, 4), "");
-                }
-                black_box(client.diagnostics(&r.big, version));
-                total += start.elapsed();
-            }
-            total
-        })
-    });
+                total
+            })
+        });
+    }
 
     // Completion after `print(` in the middle, the last change published.
     let (cl, cc) = completion_position(&r.text);
