@@ -734,27 +734,22 @@ impl Process {
                         // An Integer item (a range, an Array of Integers) is written
                         // from its bare i64: a `Value` built in a temporary by two
                         // small stores, then copied on whole, stalls store forwarding.
-                        match self.slots.get(i) {
-                            Some(Some(Value::Int(bound))) if n < *bound => put_item!(Value::Int(n)),
+                        let next = match self.slots.get(i) {
+                            Some(Some(Value::Int(bound))) => (n < *bound).then_some(Ok(n)),
                             Some(Some(Value::Array(a))) => {
-                                let next = usize::try_from(n).ok().and_then(|k| match a.borrow().get(k) {
+                                usize::try_from(n).ok().and_then(|k| match a.borrow().get(k) {
                                     Some(Value::Int(x)) => Some(Ok(*x)),
                                     Some(v) => Some(Err(v.clone())),
                                     None => None,
-                                });
-                                match next {
-                                    Some(Ok(x)) => put_item!(Value::Int(x)),
-                                    Some(Err(v)) => put_item!(v),
-                                    None => {
-                                        // Drop the snapshot now: the loop is over.
-                                        if let Some(s) = self.slots.get_mut(i) {
-                                            *s = None;
-                                        }
-                                        pc = target as usize;
-                                    }
-                                }
+                                })
                             }
-                            _ => {
+                            _ => None,
+                        };
+                        match next {
+                            Some(Ok(x)) => put_item!(Value::Int(x)),
+                            Some(Err(v)) => put_item!(v),
+                            None => {
+                                // Drop the snapshot now: the loop is over.
                                 if let Some(s) = self.slots.get_mut(i) {
                                     *s = None;
                                 }
