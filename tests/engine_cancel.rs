@@ -2,7 +2,11 @@
 //! local command is killed), and forgets the records of old ended
 //! processes so a long-lived service does not grow without bound.
 
+#[path = "common/procs.rs"]
+mod procs;
+
 use jobflow::{EndKind, Engine, EngineError, MemoryOutput, ProcessId, NO_PARAMS};
+use procs::{gone, until};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -17,36 +21,16 @@ fn engine(root: &Path) -> Engine {
         .expect("engine starts")
 }
 
-/// Waits until `done` holds (panics after [`PATIENCE`]).
-fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < PATIENCE, "{what}: not within {PATIENCE:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The pid a command wrote to `file`, once it has.
 fn written_pid(file: &Path) -> u32 {
     let mut pid = None;
-    until("the command writes its pid", || {
+    until("the command writes its pid", PATIENCE, || {
         pid = std::fs::read_to_string(file)
             .ok()
             .and_then(|t| t.trim().parse::<u32>().ok());
         pid.is_some()
     });
     pid.unwrap_or_default()
-}
-
-/// Whether the process `pid` is gone (a zombie counts as gone: it no
-/// longer runs).
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-    }
 }
 
 /// A flow whose command writes its shell's pid to `file`, then becomes
@@ -74,7 +58,7 @@ fn cancel_kills_the_local_command_in_flight() {
     let outcome = engine.wait(pid).expect("outcome");
     assert_eq!(outcome.end, EndKind::Cancelled);
     assert!(started.elapsed() < PATIENCE, "cancel took {:?}", started.elapsed());
-    until("the command is killed", || gone(command));
+    until("the command is killed", PATIENCE, || gone(command));
     engine.shutdown();
 }
 
@@ -89,7 +73,7 @@ fn shutdown_kills_the_commands_in_flight() {
     let started = Instant::now();
     engine.shutdown();
     assert!(started.elapsed() < PATIENCE, "shutdown took {:?}", started.elapsed());
-    until("the command is killed", || gone(command));
+    until("the command is killed", PATIENCE, || gone(command));
 }
 
 #[test]

@@ -13,13 +13,17 @@ mod sshd;
 #[path = "conformance/runner.rs"]
 mod runner;
 
+#[path = "common/procs.rs"]
+mod procs;
+
 use jobflow::host::HostOptions;
 use jobflow::{EndKind, Engine, MemoryOutput, NO_PARAMS};
 use jobflow_stdlib::exec::ssh::ClientOptions;
+use procs::{gone, until};
 use runner::{toml_kv as s, Outcome};
 use sshd::Sshd;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long one flow (or a wait here) may take.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -99,24 +103,6 @@ fn a_wrong_password_never_rides_on_a_cached_connection() {
     }
 }
 
-/// Whether the process `pid` no longer runs.
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-    }
-}
-
-fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < TIMEOUT, "{what}: not within {TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn cancelling_a_process_kills_its_remote_command() {
     let sshd = crate::require!(Sshd::start());
@@ -149,7 +135,7 @@ fn cancelling_a_process_kills_its_remote_command() {
     let flow = engine.compile_source("/remote", &source).expect("flow compiles");
     let pid = engine.spawn(flow, NO_PARAMS).expect("spawn");
     let mut remote = 0u32;
-    until("the remote command writes its pid", || {
+    until("the remote command writes its pid", TIMEOUT, || {
         remote = std::fs::read_to_string(&file)
             .ok()
             .and_then(|t| t.trim().parse().ok())
@@ -159,7 +145,7 @@ fn cancelling_a_process_kills_its_remote_command() {
     assert!(!gone(remote), "the remote command runs");
     assert!(engine.cancel(pid).expect("cancel"));
     assert_eq!(engine.wait(pid).expect("outcome").end, EndKind::Cancelled);
-    until("the remote command is killed", || gone(remote));
+    until("the remote command is killed", TIMEOUT, || gone(remote));
     let _ = std::fs::remove_file(&file);
     engine.shutdown();
 }
