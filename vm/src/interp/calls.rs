@@ -204,14 +204,14 @@ impl Process {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 0;
                     f.end = JobEnd::Status;
-                    f.result = v;
+                    f.result = Some(v);
                 }
             }
             (Err(e), true) => {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 1;
                     f.end = JobEnd::Status;
-                    f.error = Value::str(format!("'{name}' failed: {}", e.detail));
+                    f.error = Some(Value::str(format!("'{name}' failed: {}", e.detail)));
                 }
             }
         }
@@ -864,8 +864,8 @@ impl Process {
             handler_base: self.handlers.len() as u32,
             status: 0,
             end: JobEnd::Status,
-            result: self.fresh_empty(),
-            error: self.fresh_empty(),
+            result: None,
+            error: None,
             debug: Value::Null,
             ctl,
             saved: None,

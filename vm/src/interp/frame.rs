@@ -44,10 +44,11 @@ pub struct Frame {
     pub status: i64,
     /// Whether the last job ended in a connection failure.
     pub end: JobEnd,
-    /// `$RESULT`.
-    pub result: Value,
-    /// `$ERROR`.
-    pub error: Value,
+    /// `$RESULT`; `None` is the empty String of a fresh frame (held so, a
+    /// call makes no reference count on the shared empty String).
+    pub result: Option<Value>,
+    /// `$ERROR`; `None` as for `result`.
+    pub error: Option<Value>,
     /// `$DEBUG`.
     pub debug: Value,
     /// The jobflow-scope control variables.

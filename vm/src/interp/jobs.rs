@@ -145,13 +145,13 @@ impl Process {
             match r {
                 Ok(()) => {
                     f.status = 0;
-                    if !matches!(f.result, Value::Null) {
-                        f.result = Value::Null;
+                    if !matches!(f.result, Some(Value::Null)) {
+                        f.result = Some(Value::Null);
                     }
                 }
                 Err(e) => {
                     f.status = 1;
-                    f.error = Value::str(format!("'add_item' failed: {e}"));
+                    f.error = Some(Value::str(format!("'add_item' failed: {e}")));
                 }
             }
         }
@@ -197,14 +197,14 @@ impl Process {
             CommandOutcome::Completed { status, stdout, stderr } => {
                 f.status = status;
                 f.end = JobEnd::Status;
-                f.result = to_value(stdout);
-                f.error = to_value(stderr);
+                f.result = Some(to_value(stdout));
+                f.error = Some(to_value(stderr));
             }
             CommandOutcome::ConnectionFailure { message } => {
                 f.status = -1;
                 f.end = JobEnd::ConnectionFailure;
-                f.result = Value::str("");
-                f.error = Value::str(message);
+                f.result = Some(Value::str(""));
+                f.error = Some(Value::str(message));
             }
         }
     }
@@ -224,9 +224,9 @@ impl Process {
             if let Some(n) = lm.module.arg_specs.get(spec).and_then(|s| {
                 (s.keywords.is_empty() && !s.star && !s.double_star && s.positional <= 3).then_some(s.positional)
             }) {
-                let error = if n >= 3 { self.pop() } else { self.empty.clone() };
+                let error = (n >= 3).then(|| self.pop());
                 let status = if n >= 2 { status_of(Some(self.pop()))? } else { 0 };
-                let result = if n >= 1 { self.pop() } else { self.empty.clone() };
+                let result = (n >= 1).then(|| self.pop());
                 return Ok(self.return_from_frame(status, result, error));
             }
         }
@@ -306,8 +306,6 @@ impl Process {
             JobBuiltin::Return => {
                 let [result, status, error] = take::<3>(bind_builtin("return", &["result", "status", "error"], args)?);
                 let status = status_of(status)?;
-                let result = result.unwrap_or_else(|| self.empty.clone());
-                let error = error.unwrap_or_else(|| self.empty.clone());
                 Ok(self.return_from_frame(status, result, error))
             }
             JobBuiltin::Abort => {
@@ -413,23 +411,23 @@ impl Process {
             Ok(value) => {
                 f.status = 0;
                 f.end = JobEnd::Status;
-                f.result = value;
+                f.result = Some(value);
             }
             Err(HostOutcome::ConnectionFailure { message }) => {
                 f.status = -1;
                 f.end = JobEnd::ConnectionFailure;
-                f.result = Value::str("");
-                f.error = Value::str(message);
+                f.result = Some(Value::str(""));
+                f.error = Some(Value::str(message));
             }
             Err(HostOutcome::Failed { detail }) => {
                 f.status = 1;
                 f.end = JobEnd::Status;
-                f.error = Value::str(format!("'{}' failed: {detail}", job.name()));
+                f.error = Some(Value::str(format!("'{}' failed: {detail}", job.name())));
             }
             Err(HostOutcome::Done(_)) => {
                 f.status = 1;
                 f.end = JobEnd::Status;
-                f.error = Value::str(format!("'{}' failed: result not decoded", job.name()));
+                f.error = Some(Value::str(format!("'{}' failed: result not decoded", job.name())));
             }
         }
     }

@@ -96,8 +96,8 @@ impl Process {
             handler_base: 0,
             status: f.status,
             end: f.end,
-            result: cp.copy(&f.result),
-            error: cp.copy(&f.error),
+            result: f.result.as_ref().map(|v| cp.copy(v)),
+            error: f.error.as_ref().map(|v| cp.copy(v)),
             debug: cp.copy(&f.debug),
             ctl,
             saved,
@@ -176,7 +176,7 @@ impl Process {
         if let Some(f) = self.frames.last_mut() {
             f.status = failed;
             f.end = JobEnd::Status;
-            f.result = children;
+            f.result = Some(children);
         }
     }
 
@@ -250,7 +250,7 @@ impl Process {
                     f.status = 0;
                     f.end = JobEnd::Status;
                     if let Some(v) = value {
-                        f.result = v;
+                        f.result = Some(v);
                     }
                 }
                 alt
@@ -259,8 +259,8 @@ impl Process {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 1;
                     f.end = JobEnd::Status;
-                    f.result = Value::Null;
-                    f.error = Value::str("timeout");
+                    f.result = Some(Value::Null);
+                    f.error = Some(Value::str("timeout"));
                 }
                 alt
             }
@@ -270,8 +270,8 @@ impl Process {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = -1;
                     f.end = JobEnd::ConnectionFailure;
-                    f.result = Value::str("");
-                    f.error = Value::str(message);
+                    f.result = Some(Value::str(""));
+                    f.error = Some(Value::str(message));
                 }
                 0
             }

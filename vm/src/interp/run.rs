@@ -241,7 +241,10 @@ impl Process {
                         self.stack.push(v);
                     }
                     Instr::LoadResult => {
-                        let v = top!().result.clone();
+                        let v = match &top!().result {
+                            Some(v) => v.clone(),
+                            None => self.fresh_empty(),
+                        };
                         // `[a = $RESULT]`: straight into the slot.
                         if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                             pc += 1;
@@ -253,7 +256,10 @@ impl Process {
                         }
                     }
                     Instr::LoadError => {
-                        let v = top!().error.clone();
+                        let v = match &top!().error {
+                            Some(v) => v.clone(),
+                            None => self.fresh_empty(),
+                        };
                         self.stack.push(v);
                     }
                     Instr::LoadDebug => {
@@ -636,8 +642,8 @@ impl Process {
                             };
                             if !go_on {
                                 let msg = match &f.error {
-                                    Value::Str(s) if !s.as_str().is_empty() => s.as_str().to_string(),
-                                    Value::Binary(b) if !b.is_empty() => String::from_utf8_lossy(b).into_owned(),
+                                    Some(Value::Str(s)) if !s.as_str().is_empty() => s.as_str().to_string(),
+                                    Some(Value::Binary(b)) if !b.is_empty() => String::from_utf8_lossy(b).into_owned(),
                                     _ => format!("job failed with status {}", f.status),
                                 };
                                 fail!(Abnormal::new(msg));
@@ -775,8 +781,8 @@ impl Process {
                         // The frame ends here: its status variables move to the caller.
                         let (status, result, error) = (
                             f.status,
-                            std::mem::replace(&mut f.result, Value::Null),
-                            std::mem::replace(&mut f.error, Value::Null),
+                            f.result.take(),
+                            f.error.take(),
                         );
                         flow!(Ok::<Flow, Abnormal>(self.return_from_frame(status, result, error)))
                     }

@@ -71,8 +71,8 @@ impl Process {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = -1;
                     f.end = JobEnd::ConnectionFailure;
-                    f.result = Value::str("");
-                    f.error = Value::str(message);
+                    f.result = Some(Value::str(""));
+                    f.error = Some(Value::str(message));
                     f.pc = target;
                 }
                 Ok(())
@@ -95,7 +95,7 @@ impl Process {
         if let Some(f) = self.frames.last_mut() {
             f.status = 0;
             f.end = JobEnd::Status;
-            f.result = channel;
+            f.result = Some(channel);
         }
         Ok(Flow::Next)
     }

@@ -9,9 +9,10 @@ use crate::sched::trace::FLOW_TARGET;
 use crate::value::Value;
 
 impl Process {
-    /// Ends the running frame with these status variables: the caller's
-    /// status variables take them, or the process ends normally.
-    pub(crate) fn return_from_frame(&mut self, status: i64, result: Value, error: Value) -> Flow {
+    /// Ends the running frame with these status variables (`None`: the
+    /// empty String): the caller's status variables take them, or the
+    /// process ends normally.
+    pub(crate) fn return_from_frame(&mut self, status: i64, result: Option<Value>, error: Option<Value>) -> Flow {
         let Some(f) = self.frames.pop() else {
             return Flow::Exit(Exit::Finished(self.end_without_frames()));
         };
@@ -36,8 +37,8 @@ impl Process {
             self.trace_flow_return(module, func, status);
         }
         self.note_left(self.frames.len(), self.handlers.len());
-        drop_value(old_result);
-        drop_value(old_error);
+        drop_status(old_result);
+        drop_status(old_error);
         drop_value(debug);
         drop(ctl);
         drop(saved);
@@ -45,15 +46,15 @@ impl Process {
             Some(caller) => {
                 caller.status = status;
                 caller.end = JobEnd::Status;
-                drop_value(std::mem::replace(&mut caller.result, result));
-                drop_value(std::mem::replace(&mut caller.error, error));
+                drop_status(std::mem::replace(&mut caller.result, result));
+                drop_status(std::mem::replace(&mut caller.error, error));
                 Flow::Switch
             }
             None => Flow::Exit(Exit::Finished(Outcome {
                 end: EndKind::Normal,
                 status,
-                result,
-                error,
+                result: result.unwrap_or_else(|| self.empty.clone()),
+                error: error.unwrap_or_else(|| self.empty.clone()),
             })),
         }
     }
@@ -62,8 +63,7 @@ impl Process {
     /// and an empty `$ERROR`.
     #[inline(always)]
     pub(crate) fn return_value(&mut self, v: Value) -> Flow {
-        let error = self.fresh_empty();
-        self.return_from_frame(0, v, error)
+        self.return_from_frame(0, Some(v), None)
     }
 
     /// Reports the end of a sub-flow (not of a function, nor of the
@@ -157,13 +157,16 @@ impl Process {
                 self.stack.truncate(f.stack_base as usize);
                 f.status = 1;
                 f.end = JobEnd::Status;
-                f.error = Value::str(abnormal.message);
+                f.error = Some(Value::str(abnormal.message));
                 f.debug = debug;
                 f.pc = h.target;
                 return None;
             }
         }
-        let result = self.frames.last().map(|f| f.result.clone()).unwrap_or(Value::Null);
+        let result = self
+            .frames
+            .last()
+            .map_or(Value::Null, |f| f.result.clone().unwrap_or_else(|| self.empty.clone()));
         self.frames.clear();
         self.handlers.clear();
         self.stack.clear();
@@ -191,6 +194,15 @@ pub(crate) fn drop_value(v: Value) {
         std::mem::forget(v);
     } else {
         drop_owning(v);
+    }
+}
+
+/// [`drop_value`] for a status variable (`None`: the fresh empty String,
+/// nothing to release).
+#[inline(always)]
+pub(crate) fn drop_status(v: Option<Value>) {
+    if let Some(v) = v {
+        drop_value(v);
     }
 }
 
