@@ -9,7 +9,8 @@ use super::frame::JobEnd;
 use super::{Abnormal, Exit};
 use crate::bytecode::{ArgSpec, ArithOp, CmpOp, Connector, Instr, JobBuiltin};
 use crate::context::RunContext;
-use crate::process::Process;
+use crate::process::{LinkedModule, Process};
+use std::rc::Rc;
 use crate::value::{self, Value};
 use cranelift_entity::EntityRef;
 
@@ -27,19 +28,30 @@ impl Process {
     /// Runs instructions until the process ends, suspends, runs out of fuel
     /// or meets an abnormal end (returned as `Err` for [`Process::unwind`]).
     pub(crate) fn exec(&mut self, ctx: &mut RunContext<'_>, fuel: &mut Option<u64>) -> Result<Exit, Abnormal> {
+        // The running frame's module, held across frame switches: a call
+        // or return within one module takes no reference count.
+        let mut held: Option<(u32, Rc<LinkedModule>)> = None;
         'frames: loop {
             let Some(frame) = self.frames.last() else {
                 return Ok(Exit::Finished(self.end_without_frames()));
             };
-            let Some(lm) = self.modules.get(frame.module as usize).cloned() else {
+            let (module, func) = (frame.module, frame.func);
+            if !matches!(&held, Some((m, _)) if *m == module) {
+                let Some(lm) = self.modules.get(module as usize).cloned() else {
+                    return Err(Abnormal::new("corrupt process: unknown module"));
+                };
+                held = Some((module, lm));
+            }
+            let Some((_, lm)) = &held else {
                 return Err(Abnormal::new("corrupt process: unknown module"));
             };
-            let Some(body) = lm.module.funcs.get(frame.func) else {
+            let lm: &LinkedModule = lm;
+            let Some(body) = lm.module.funcs.get(func) else {
                 return Err(Abnormal::new("corrupt process: unknown function"));
             };
             let code = &body.code[..];
             let mut pc = frame.pc as usize;
-            let sb = frame.slot_base as usize;
+            let mut sb = frame.slot_base as usize;
 
             macro_rules! save_pc {
                 () => {
@@ -75,9 +87,24 @@ impl Process {
                                 pc = f.pc as usize;
                             }
                         }
-                        Ok(Flow::Switch) => continue 'frames,
+                        Ok(Flow::Switch) => switch!(),
                         Ok(Flow::Exit(x)) => return Ok(x),
                         Err(e) => return Err(e),
+                    }
+                }};
+            }
+            // The frames changed (a call, a return): a frame running the same
+            // function goes on in this loop (recursion, a return to a caller
+            // of the same flow); another reloads its code.
+            macro_rules! switch {
+                () => {{
+                    match self.frames.last() {
+                        Some(f) if f.module == module && f.func == func => {
+                            pc = f.pc as usize;
+                            sb = f.slot_base as usize;
+                            continue;
+                        }
+                        _ => continue 'frames,
                     }
                 }};
             }
