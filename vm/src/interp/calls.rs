@@ -447,13 +447,17 @@ impl Process {
         for _ in 0..plan.slot_count {
             self.slots.push(None);
         }
-        for (i, &slot) in plan.slots.iter().enumerate().take(argc).rev() {
-            let v = self.stack.pop().unwrap_or(Value::Null);
-            let old = self.slots.get_mut(base + usize::from(slot)).and_then(|s| s.replace(v));
-            if let Some(old) = old {
-                // Unreachable for a plan (its slots are distinct): dropped all the same.
-                tracing::trace!(argument = i, "planned argument bound twice");
-                super::unwind::drop_value(old);
+        for &slot in plan.slots.iter().take(argc).rev() {
+            let v = self.stack.pop();
+            let Some(dst) = self.slots.get_mut(base + usize::from(slot)) else {
+                continue;
+            };
+            // The slots are fresh and a plan's are distinct: nothing to drop.
+            // An Integer is written from its bare i64 (see `push_in_place`).
+            match v {
+                Some(Value::Int(i)) => *dst = Some(Value::Int(i)),
+                Some(v) => *dst = Some(v),
+                None => *dst = Some(Value::Null),
             }
         }
         debug_assert_eq!(self.stack.len(), first);
@@ -855,13 +859,16 @@ impl Process {
             let flow = self.modules.get(module as usize).map_or("", |m| m.abspath.as_str());
             tracing::info!(target: FLOW_TARGET, pid = self.pid, flow, depth = self.frames.len() + 1, "flow called");
         }
-        self.frames.push(Frame {
+        // Built in its element: a frame built on the side and copied on
+        // stalls store forwarding (see `push_in_place`).
+        let (stack_base, handler_base) = (self.stack.len() as u32, self.handlers.len() as u32);
+        crate::value::push_in_place(&mut self.frames, || Frame {
             module,
             func,
             pc: 0,
             slot_base: base as u32,
-            stack_base: self.stack.len() as u32,
-            handler_base: self.handlers.len() as u32,
+            stack_base,
+            handler_base,
             status: 0,
             end: JobEnd::Status,
             result: None,

@@ -183,7 +183,7 @@ impl Process {
                                                     *slot = Some(Value::Int(r));
                                                 }
                                             } else {
-                                                self.stack.push(Value::Int(r));
+                                                value::push_in_place(&mut self.stack, || Value::Int(r));
                                             }
                                             continue;
                                         }
@@ -200,10 +200,15 @@ impl Process {
                                         }
                                         continue;
                                     }
+                                    // `return(n)`: straight into the caller's `$RESULT`.
                                     Some(Instr::Builtin {
                                         job: JobBuiltin::Return,
-                                        ..
-                                    }) => Value::Int(i),
+                                        spec,
+                                    }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
+                                        pc += 1;
+                                        flow!(Ok::<Flow, Abnormal>(self.return_with(|| Value::Int(i))));
+                                        continue;
+                                    }
                                     _ => {
                                         value::push_in_place(&mut self.stack, || Value::Int(i));
                                         continue;
@@ -244,7 +249,7 @@ impl Process {
                                 spec,
                             }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
                                 pc += 1;
-                                flow!(Ok::<Flow, Abnormal>(self.return_value(v)))
+                                flow!(Ok::<Flow, Abnormal>(self.return_with(|| v)))
                             }
                             _ => self.stack.push(v),
                         }
@@ -484,7 +489,7 @@ impl Process {
                                         }
                                     }
                                 }
-                                self.stack.push(Value::Int(r));
+                                value::push_in_place(&mut self.stack, || Value::Int(r));
                                 continue;
                             }
                         }

@@ -13,57 +13,74 @@ impl Process {
     /// empty String): the caller's status variables take them, or the
     /// process ends normally.
     pub(crate) fn return_from_frame(&mut self, status: i64, result: Option<Value>, error: Option<Value>) -> Flow {
-        let Some(f) = self.frames.pop() else {
+        if let Some(caller) = self.leave_to_caller(status) {
+            caller.result = result;
+            caller.error = error;
+            return Flow::Switch;
+        }
+        if self.frames.is_empty() {
             return Flow::Exit(Exit::Finished(self.end_without_frames()));
+        }
+        self.leave_frame(status);
+        Flow::Exit(Exit::Finished(Outcome {
+            end: EndKind::Normal,
+            status,
+            result: result.unwrap_or_else(|| self.empty.clone()),
+            error: error.unwrap_or_else(|| self.empty.clone()),
+        }))
+    }
+
+    /// `return(v)` (the value made by `make`): ends the running frame with
+    /// `$STATUS` 0, `$RESULT` `v` and an empty `$ERROR`. The value is made
+    /// once the frame is gone, straight into the caller's `$RESULT`: a
+    /// value made beforehand and copied on stalls store forwarding.
+    #[inline(always)]
+    pub(crate) fn return_with(&mut self, make: impl FnOnce() -> Value) -> Flow {
+        if let Some(caller) = self.leave_to_caller(0) {
+            caller.result = Some(make());
+            caller.error = None;
+            return Flow::Switch;
+        }
+        self.return_from_frame(0, Some(make()), None)
+    }
+
+    /// Ends the running frame when it has a caller, and gives the caller
+    /// with `$STATUS` set to `status` (its `$RESULT` and `$ERROR` are the
+    /// returning caller's to set). `None`, with nothing done, when the
+    /// running frame is the process's last.
+    #[inline(always)]
+    fn leave_to_caller(&mut self, status: i64) -> Option<&mut Frame> {
+        if self.frames.len() < 2 {
+            return None;
+        }
+        self.leave_frame(status);
+        let caller = self.frames.last_mut()?;
+        caller.status = status;
+        caller.end = JobEnd::Status;
+        Some(caller)
+    }
+
+    /// Drops the running frame where it lies (no copy of it is made), with
+    /// its slots, operands and `try` handlers.
+    #[inline(always)]
+    fn leave_frame(&mut self, status: i64) {
+        let Some(f) = self.frames.last() else {
+            return;
         };
-        let Frame {
-            module,
-            func,
-            slot_base,
-            stack_base,
-            handler_base,
-            result: old_result,
-            error: old_error,
-            debug,
-            ctl,
-            saved,
-            ..
-        } = f;
-        truncate_values(&mut self.slots, slot_base as usize);
-        self.stack.truncate(stack_base as usize);
-        self.handlers.truncate(handler_base as usize);
+        let (slots, stack, handlers) = (f.slot_base as usize, f.stack_base as usize, f.handler_base as usize);
+        let (module, func) = (f.module, f.func);
+        truncate_values(&mut self.slots, slots);
+        if self.stack.len() > stack {
+            self.stack.truncate(stack);
+        }
+        self.handlers.truncate(handlers);
         self.ctl_override = None;
+        let depth = self.frames.len() - 1;
+        self.frames.truncate(depth);
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             self.trace_flow_return(module, func, status);
         }
-        self.note_left(self.frames.len(), self.handlers.len());
-        drop_status(old_result);
-        drop_status(old_error);
-        drop_value(debug);
-        drop(ctl);
-        drop(saved);
-        match self.frames.last_mut() {
-            Some(caller) => {
-                caller.status = status;
-                caller.end = JobEnd::Status;
-                drop_status(std::mem::replace(&mut caller.result, result));
-                drop_status(std::mem::replace(&mut caller.error, error));
-                Flow::Switch
-            }
-            None => Flow::Exit(Exit::Finished(Outcome {
-                end: EndKind::Normal,
-                status,
-                result: result.unwrap_or_else(|| self.empty.clone()),
-                error: error.unwrap_or_else(|| self.empty.clone()),
-            })),
-        }
-    }
-
-    /// `return(v)`: ends the running frame with `$STATUS` 0, `$RESULT` `v`
-    /// and an empty `$ERROR`.
-    #[inline(always)]
-    pub(crate) fn return_value(&mut self, v: Value) -> Flow {
-        self.return_from_frame(0, Some(v), None)
+        self.note_left(depth, self.handlers.len());
     }
 
     /// Reports the end of a sub-flow (not of a function, nor of the

@@ -48,11 +48,11 @@ pub const MAX_ARRAY_LEN: usize = 1 << 25;
 pub const MAX_INT_BITS: u64 = 1 << 23;
 
 /// Pushes the value `make` builds onto `values`, built straight in its
-/// element: `Vec::push` takes the value built beforehand in a temporary (two
-/// small stores) and copies it on as one 16-byte load, which stalls store
-/// forwarding on the interpreter's hot paths.
+/// element: `Vec::push` takes the value built beforehand in a temporary (a
+/// few small stores) and copies it on with wide loads, which stalls store
+/// forwarding on the interpreter's hot paths (values, frames).
 #[inline(always)]
-pub(crate) fn push_in_place(values: &mut Vec<Value>, make: impl FnOnce() -> Value) {
+pub(crate) fn push_in_place<T>(values: &mut Vec<T>, make: impl FnOnce() -> T) {
     values.reserve(1);
     let len = values.len();
     match values.spare_capacity_mut().first_mut() {
