@@ -381,8 +381,26 @@ impl Process {
         Ok(idx)
     }
 
+    /// [`Instr::CallFlow`](crate::bytecode::Instr::CallFlow) through a site
+    /// whose binding is planned, when no block bindings are pending: pushes
+    /// the callee's frame and gives its module, function and slot base.
+    /// `None`: the call goes the general way ([`Process::call_site`]).
+    #[inline(always)]
+    pub(crate) fn call_site_planned(
+        &mut self,
+        lm: &LinkedModule,
+        site: SiteId,
+    ) -> Option<Result<(u32, FuncId, usize), Abnormal>> {
+        if self.ctl_override.is_some() {
+            return None;
+        }
+        let plan = lm.site_plans.get(site.index())?.get()?;
+        Some(self.call_planned(&plan).map(|base| (plan.module, plan.func, base)))
+    }
+
     /// [`Instr::CallFlow`](crate::bytecode::Instr::CallFlow): a call through a
-    /// literal path, its callee cached per call site.
+    /// literal path, its callee cached per call site (when
+    /// [`Process::call_site_planned`] does not take it).
     pub(crate) fn call_site(
         &mut self,
         ctx: &mut RunContext<'_>,
@@ -390,11 +408,6 @@ impl Process {
         site: SiteId,
     ) -> Result<Flow, Abnormal> {
         let plan = lm.site_plans.get(site.index());
-        if let Some(p) = plan.and_then(Cell::get) {
-            if self.ctl_override.is_none() {
-                return self.call_planned(&p);
-            }
-        }
         let Some(cs) = lm.module.call_sites.get(site) else {
             return Err(Abnormal::new("corrupt module: call site out of range"));
         };
@@ -428,8 +441,9 @@ impl Process {
 
     /// A sub-flow call through a site whose binding is planned: the
     /// arguments move from the stack straight into the callee's slots.
-    #[inline]
-    fn call_planned(&mut self, plan: &SitePlan) -> Result<Flow, Abnormal> {
+    /// Gives the new frame's slot base.
+    #[inline(always)]
+    fn call_planned(&mut self, plan: &SitePlan) -> Result<usize, Abnormal> {
         if self.frames.len() >= MAX_CALL_DEPTH {
             return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
         }
@@ -462,7 +476,7 @@ impl Process {
         }
         debug_assert_eq!(self.stack.len(), first);
         self.push_flow_frame(plan.module, plan.func, base, ctl);
-        Ok(Flow::Switch)
+        Ok(base)
     }
 
     /// The control variables a job or callee sees: the frame's set with the

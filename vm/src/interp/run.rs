@@ -642,7 +642,17 @@ impl Process {
                             }
                             *f -= 1;
                         }
-                        flow!(self.call_site(ctx, &lm, site))
+                        save_pc!();
+                        match self.call_site_planned(lm, site) {
+                            // Recursion: the same code goes on in this loop.
+                            Some(Ok((m, f, base))) if m == module && f == func => {
+                                pc = 0;
+                                sb = base;
+                            }
+                            Some(Ok(_)) => continue 'frames,
+                            Some(Err(e)) => return Err(e),
+                            None => flow!(self.call_site(ctx, lm, site)),
+                        }
                     }
                     Instr::CallJob(spec) => flow!(self.call_value_job(ctx, &lm, spec)),
                     Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, true)),

@@ -214,15 +214,6 @@ pub(crate) fn drop_value(v: Value) {
     }
 }
 
-/// [`drop_value`] for a status variable (`None`: the fresh empty String,
-/// nothing to release).
-#[inline(always)]
-pub(crate) fn drop_status(v: Option<Value>) {
-    if let Some(v) = v {
-        drop_value(v);
-    }
-}
-
 /// The drop glue of [`drop_value`]'s other variants, kept out of line so
 /// the return path stays small.
 #[inline(never)]
@@ -234,6 +225,21 @@ fn drop_owning(v: Value) {
 /// values beyond with [`drop_value`].
 #[inline]
 pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
+    let Some(tail) = slots.get(len..) else {
+        return;
+    };
+    // The common case, a frame holding Integers, Booleans and nulls: nothing
+    // to release, so no drop glue to run element by element.
+    let plain = tail
+        .iter()
+        .all(|s| matches!(s, None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))));
+    if plain {
+        // SAFETY: `len` is at most the current length (the `get` above), so
+        // no uninitialized element comes into view; the elements cut off own
+        // nothing (checked just above), so forgetting them leaks nothing.
+        unsafe { slots.set_len(len) };
+        return;
+    }
     while slots.len() > len {
         if let Some(Some(v)) = slots.pop() {
             drop_value(v);
