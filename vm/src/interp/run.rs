@@ -274,6 +274,19 @@ impl Process {
                     }
                     Instr::LoadResult => {
                         let v = match &top!().result {
+                            // `[a = $RESULT]` after a sub-flow returned an Integer:
+                            // written from its bare i64 (see `push_in_place`).
+                            Some(Value::Int(i)) => {
+                                let i = *i;
+                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                                    pc += 1;
+                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                        *slot = Some(Value::Int(i));
+                                    }
+                                    continue;
+                                }
+                                Value::Int(i)
+                            }
                             Some(v) => v.clone(),
                             None => self.fresh_empty(),
                         };

@@ -223,7 +223,7 @@ fn drop_owning(v: Value) {
 
 /// Truncates a frame's slots (or any value window) to `len`, dropping the
 /// values beyond with [`drop_value`].
-#[inline]
+#[inline(always)]
 pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
     let Some(tail) = slots.get(len..) else {
         return;
