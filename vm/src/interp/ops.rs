@@ -6,7 +6,7 @@ use crate::bytecode::{CmpOp, ConstId};
 use crate::context::RunContext;
 use crate::native::ObjectTree;
 use crate::process::{LinkedModule, Process};
-use crate::value::{self, Function, ObjectRef, Value, ValueError};
+use crate::value::{self, File, Function, ObjectRef, Value, ValueError};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -54,6 +54,10 @@ pub(crate) fn set_attr(
     match container {
         Value::Dict(d) => Ok(d.insert(Value::str(name), v)?),
         Value::Object(o) => set_field(o, name, &v, objects),
+        Value::File(_) => Err(FileFieldError::InPlace {
+            what: format!("attribute '{name}'"),
+        }
+        .into()),
         other => Err(Abnormal::new(format!(
             "cannot set attribute '{name}' of a value of type {}",
             other.type_name()
@@ -61,15 +65,125 @@ pub(crate) fn set_attr(
     }
 }
 
-/// Writes an object field through the object tree.
+/// Writes an object field through the object tree. A Dictionary written to a
+/// field that holds a File becomes a File ([`file_from_parts`]).
 fn set_field(o: &ObjectRef, name: &str, v: &Value, objects: Option<&dyn ObjectTree>) -> Result<(), Abnormal> {
     match objects {
-        Some(tree) => tree.set(o, name, v).map_err(|e| Abnormal::new(e.detail)),
+        Some(tree) => {
+            let file;
+            let v = match v {
+                Value::Dict(parts) if matches!(tree.get(o, name), Ok(Some(Value::File(_)))) => {
+                    file = file_from_parts(o, name, parts)?;
+                    &file
+                }
+                _ => v,
+            };
+            tree.set(o, name, v).map_err(|e| Abnormal::new(e.detail))
+        }
         None => Err(Abnormal::new(format!(
             "cannot update field '{name}' of {}: no object tree",
             o.abspath
         ))),
     }
+}
+
+/// Why a value cannot be stored in a File field, or a File changed
+/// (`language.md` 6.3, `stdlib.md` 4.10).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FileFieldError {
+    /// A key other than `'name'` and `'data'`.
+    #[error("File field '{field}' of {object} has no part {key}: a File has only 'name' and 'data'")]
+    UnknownPart {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// The key, as its repr (`'size'`).
+        key: String,
+    },
+    /// `'name'` or `'data'` is missing from a Dictionary written to the field.
+    #[error("File field '{field}' of {object} takes {{'name': …, 'data': …}}: '{part}' is missing")]
+    MissingPart {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// The missing part.
+        part: &'static str,
+    },
+    /// A part of the wrong type (`null` included: only the whole field is
+    /// deleted by `null`).
+    #[error("the '{part}' of File field '{field}' of {object} must be {expected}, not {found}")]
+    PartType {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// `name` or `data`.
+        part: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The type it is.
+        found: &'static str,
+    },
+    /// A File is changed only through the field that holds it.
+    #[error(
+        "cannot set {what} of a File: only the 'name' and 'data' of a File field can be updated, as in \
+         [v >> obj.field['name']]"
+    )]
+    InPlace {
+        /// What the update named (`part 0`, `attribute 'name'`).
+        what: String,
+    },
+}
+
+impl From<FileFieldError> for Abnormal {
+    fn from(e: FileFieldError) -> Self {
+        Abnormal::new(e.to_string())
+    }
+}
+
+/// The File that the Dictionary `{'name': …, 'data': …}` written to the File
+/// field `field` of `o` stands for: the name a String, the data a Binary or a
+/// String (stored as UTF-8). Any other key is an error.
+fn file_from_parts(o: &ObjectRef, field: &str, parts: &value::Dict) -> Result<Value, FileFieldError> {
+    let mut name = None;
+    let mut data = None;
+    for (k, v) in parts.borrow().iter() {
+        let part = match k.value() {
+            Value::Str(s) if s.as_str() == "name" => "name",
+            Value::Str(s) if s.as_str() == "data" => "data",
+            other => {
+                return Err(FileFieldError::UnknownPart {
+                    object: o.abspath.clone(),
+                    field: field.to_owned(),
+                    key: other.to_repr(),
+                })
+            }
+        };
+        let wrong = |expected| FileFieldError::PartType {
+            object: o.abspath.clone(),
+            field: field.to_owned(),
+            part,
+            expected,
+            found: v.type_name(),
+        };
+        match (part, v) {
+            ("name", Value::Str(s)) => name = Some(s.as_str().to_owned()),
+            ("name", _) => return Err(wrong("a String")),
+            (_, Value::Str(s)) => data = Some(s.as_str().as_bytes().to_vec()),
+            (_, Value::Binary(b)) => data = Some(b.to_vec()),
+            _ => return Err(wrong("a String or a Binary")),
+        }
+    }
+    let missing = |part| FileFieldError::MissingPart {
+        object: o.abspath.clone(),
+        field: field.to_owned(),
+        part,
+    };
+    let name = name.ok_or_else(|| missing("name"))?;
+    let data = data.ok_or_else(|| missing("data"))?;
+    Ok(Value::File(Rc::new(File { name, data })))
 }
 
 /// `container[key] = v` (update job).
@@ -84,6 +198,10 @@ pub(crate) fn set_index(
         (Value::Array(_), Value::BigInt(b)) => Err(ValueError::IndexOutOfRange { index: b.to_string() }.into()),
         (Value::Dict(d), _) => Ok(d.insert(key, v)?),
         (Value::Object(o), Value::Str(name)) => set_field(o, name.as_str(), &v, objects),
+        (Value::File(_), k) => Err(FileFieldError::InPlace {
+            what: format!("part {}", k.to_repr()),
+        }
+        .into()),
         (other, k) => Err(Abnormal::new(format!(
             "cannot set an item of a value of type {} with a key of type {}",
             other.type_name(),

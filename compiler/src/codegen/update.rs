@@ -1,0 +1,196 @@
+//! Update jobs `[value >> target]` (`language.md` 6.3).
+//!
+//! A target is evaluated left to right after the value: its root, each step
+//! but the last as a read, then the last step as a store into the container
+//! the reads produced.
+//!
+//! A File is an immutable value, so `[v >> obj.file['name']]` cannot store
+//! into the File it reads: it is a read–modify–write of the File field. When
+//! the last step is a subscript and there is a step before it, the target is
+//! compiled with the parent (the value the File was read from) and the keys
+//! kept in hidden slots, and a run-time test picks the path:
+//!
+//! - the container is a File read from an Object: the Dictionary
+//!   `{'name': file.name, 'data': file.data}` gets the key, and is written
+//!   back to the field, where the object layer turns it into a File again
+//!   (`vm::interp::ops`: it checks the parts, String data becomes UTF-8);
+//! - anything else: the usual store, `container[key] = value`.
+//!
+//! A last subscript that is a literal other than a String (`a[i][0]`) can
+//! never name a part of a File, so it keeps the short form.
+
+use super::builder::Gen;
+use crate::syntax::ast::{Accessor, Expr, ExprKind, Literal, TargetRoot, UpdateJob};
+use jobflow_vm::bytecode::{CmpOp, Instr, Slot};
+
+/// How a target's last-but-one step is read and written back.
+#[derive(Clone, Copy)]
+enum ParentStep<'a> {
+    /// `.name`: the name's String constant.
+    Attr(&'a str),
+    /// `[k]`: the hidden slot holding the evaluated key.
+    Index(Slot),
+}
+
+impl Gen<'_> {
+    /// `[value >> target]`.
+    pub(super) fn update(&mut self, u: &UpdateJob) {
+        self.expr(&u.value);
+        let t = &u.target;
+        let Some((last, init)) = t.steps.split_last() else {
+            match &t.root {
+                TargetRoot::Name(id) => self.store_name(&id.name),
+                _ => {
+                    let c = self.str_const("cannot update an object path itself");
+                    self.emit(Instr::Unavailable(c));
+                }
+            }
+            return;
+        };
+        if let (Accessor::Index(key), Some((parent_step, before))) = (last, init.split_last()) {
+            if may_name_file_part(key) {
+                self.update_part(&t.root, before, parent_step, key);
+                return;
+            }
+        }
+        self.target_container(&t.root, init);
+        match last {
+            Accessor::Attr(id) => {
+                let c = self.str_const(&id.name);
+                self.emit(Instr::SetAttr(c));
+            }
+            Accessor::Index(e) => {
+                self.expr(e);
+                self.emit(Instr::SetIndex);
+            }
+        }
+    }
+
+    /// `[] -> [container]`: the target's root, then every step of `steps`
+    /// as a read.
+    fn target_container(&mut self, root: &TargetRoot, steps: &[Accessor]) {
+        match root {
+            TargetRoot::Name(id) => self.load_name(&id.name),
+            TargetRoot::Path(p) => {
+                let c = self.str_const(&p.text);
+                self.emit(Instr::PushPath(c));
+            }
+            TargetRoot::Special(_) => self.emit(Instr::LoadEnv),
+        }
+        for step in steps {
+            match step {
+                Accessor::Attr(id) => {
+                    let c = self.str_const(&id.name);
+                    self.emit(Instr::GetAttr(c));
+                }
+                Accessor::Index(e) => {
+                    self.expr(e);
+                    self.emit(Instr::GetIndex);
+                }
+            }
+        }
+    }
+
+    /// `[value] -> []`: `root before… parent_step [key] = value`, where the
+    /// container may be a File whose part is updated (see the module
+    /// documentation).
+    fn update_part(&mut self, root: &TargetRoot, before: &[Accessor], parent_step: &Accessor, key: &Expr) {
+        let value = self.new_slot(" update value");
+        let parent = self.new_slot(" update parent");
+        let container = self.new_slot(" update container");
+        let part = self.new_slot(" update key");
+        self.emit(Instr::StoreLocal(value));
+        self.target_container(root, before);
+        self.emit(Instr::StoreLocal(parent));
+        let step = match parent_step {
+            Accessor::Attr(id) => ParentStep::Attr(id.name.as_str()),
+            Accessor::Index(e) => {
+                let k = self.new_slot(" update parent key");
+                self.expr(e);
+                self.emit(Instr::StoreLocal(k));
+                ParentStep::Index(k)
+            }
+        };
+        // The container, read from the parent.
+        self.emit(Instr::LoadLocal(parent));
+        match step {
+            ParentStep::Attr(name) => {
+                let c = self.str_const(name);
+                self.emit(Instr::GetAttr(c));
+            }
+            ParentStep::Index(k) => {
+                self.emit(Instr::LoadLocal(k));
+                self.emit(Instr::GetIndex);
+            }
+        }
+        self.emit(Instr::StoreLocal(container));
+        self.expr(key);
+        self.emit(Instr::StoreLocal(part));
+
+        let not_file = self.type_test(container, "File");
+        let not_object = self.type_test(parent, "Object");
+
+        // A File field: its dictionary form gets the part, then goes back to
+        // the field.
+        let parts = self.new_slot(" update file parts");
+        for name in ["name", "data"] {
+            let c = self.str_const(name);
+            self.emit(Instr::PushConst(c));
+            self.emit(Instr::LoadLocal(container));
+            self.emit(Instr::GetAttr(c));
+        }
+        self.emit(Instr::MakeDict(2));
+        self.emit(Instr::StoreLocal(parts));
+        self.emit(Instr::LoadLocal(value));
+        self.emit(Instr::LoadLocal(parts));
+        self.emit(Instr::LoadLocal(part));
+        self.emit(Instr::SetIndex);
+        self.emit(Instr::LoadLocal(parts));
+        self.emit(Instr::LoadLocal(parent));
+        match step {
+            ParentStep::Attr(name) => {
+                let c = self.str_const(name);
+                self.emit(Instr::SetAttr(c));
+            }
+            ParentStep::Index(k) => {
+                self.emit(Instr::LoadLocal(k));
+                self.emit(Instr::SetIndex);
+            }
+        }
+        let done = self.emit_placeholder();
+
+        // Anything else: the plain store into the container.
+        let plain = self.here();
+        self.patch(not_file, plain);
+        self.patch(not_object, plain);
+        self.emit(Instr::LoadLocal(value));
+        self.emit(Instr::LoadLocal(container));
+        self.emit(Instr::LoadLocal(part));
+        self.emit(Instr::SetIndex);
+        let end = self.here();
+        self.patch(done, end);
+    }
+
+    /// `[] -> []`: tests `type(slot) == type_name` and returns the jump to
+    /// patch with where to go when it is not.
+    fn type_test(&mut self, slot: Slot, type_name: &str) -> usize {
+        let import = self.import("type");
+        self.emit(Instr::LoadLocal(slot));
+        self.emit(Instr::CallBuiltin { argc: 1, import });
+        let c = self.str_const(type_name);
+        self.emit(Instr::PushConst(c));
+        self.emit(Instr::Compare(CmpOp::Eq));
+        let at = self.here() as usize;
+        self.emit(Instr::JumpIfFalse(0));
+        at
+    }
+}
+
+/// Whether the subscript `key` may be `'name'` or `'data'` at run time: any
+/// expression but a literal of another type than String.
+fn may_name_file_part(key: &Expr) -> bool {
+    match &key.kind {
+        ExprKind::Literal(l) => matches!(l, Literal::String(_)),
+        _ => true,
+    }
+}
