@@ -194,3 +194,76 @@ fn may_name_file_part(key: &Expr) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codegen::generate;
+    use crate::syntax::parse;
+    use jobflow_vm::bytecode::{Instr, Module};
+
+    fn compile(src: &str) -> Module {
+        let parsed = parse(src);
+        assert!(
+            parsed.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            parsed.diagnostics
+        );
+        match generate(&parsed.program, src, "t.jf") {
+            Ok(m) => m,
+            Err(e) => panic!("codegen: {e}"),
+        }
+    }
+
+    /// The entry's instructions of `src`.
+    fn code(src: &str) -> (Module, Vec<Instr>) {
+        let m = compile(src);
+        let code = m.funcs.get(m.entry).map(|f| f.code.clone()).unwrap_or_default();
+        (m, code)
+    }
+
+    fn count(code: &[Instr], pred: impl Fn(&Instr) -> bool) -> usize {
+        code.iter().filter(|i| pred(i)).count()
+    }
+
+    #[test]
+    fn a_part_of_a_field_is_written_back_to_the_field() {
+        let (m, code) = code("['k3' >> ./acct.keyfile['name']]");
+        // Two type tests (the container, the parent), through the import `type`.
+        assert_eq!(count(&code, |i| matches!(i, Instr::CallBuiltin { argc: 1, .. })), 2);
+        assert!(m.imports.values().any(|i| i.name == "type"));
+        // The part goes into the File's dictionary form, or into the container.
+        assert_eq!(count(&code, |i| matches!(i, Instr::SetIndex)), 2);
+        // The dictionary form goes back to the field `keyfile`.
+        let back = code.iter().rev().find_map(|i| match i {
+            Instr::SetAttr(c) => m.const_str(*c),
+            _ => None,
+        });
+        assert_eq!(back, Some("keyfile"));
+    }
+
+    #[test]
+    fn a_subscripted_field_is_written_back_by_its_key() {
+        let (_, code) = code("[k = 'name'] -> ['k3' >> ./acct['keyfile'][k]]");
+        assert_eq!(count(&code, |i| matches!(i, Instr::SetAttr(_))), 0);
+        // The part, the write-back by key, and the plain store.
+        assert_eq!(count(&code, |i| matches!(i, Instr::SetIndex)), 3);
+    }
+
+    #[test]
+    fn other_targets_keep_the_short_form() {
+        for src in [
+            "[a = [[0]]] -> [1 >> a[0][0]]",
+            "[d = {}] -> [1 >> d['k']]",
+            "[d = {}] -> [1 >> d.x.y]",
+        ] {
+            let (m, code) = code(src);
+            assert_eq!(count(&code, |i| matches!(i, Instr::CallBuiltin { .. })), 0, "{src}");
+            assert!(m.imports.values().all(|i| i.name != "type"), "{src}");
+            assert_eq!(
+                count(&code, |i| matches!(i, Instr::SetIndex | Instr::SetAttr(_))),
+                1,
+                "{src}"
+            );
+        }
+    }
+}

@@ -368,7 +368,149 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_path;
+    use super::{resolve_path, set_attr, set_index};
+    use crate::native::{NativeError, ObjectTree};
+    use crate::value::{File, ObjectRef, Value};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    /// One object `/acct` whose fields live in memory and can be written.
+    struct Tree(RefCell<HashMap<String, Value>>);
+
+    impl Tree {
+        /// `/acct` with the File `keyfile` (`id_test`, `KEY`) and `user`.
+        fn acct() -> Tree {
+            let mut fields = HashMap::new();
+            fields.insert("keyfile".to_owned(), file("id_test", b"KEY"));
+            fields.insert("user".to_owned(), Value::str("ops"));
+            Tree(RefCell::new(fields))
+        }
+
+        fn field(&self, name: &str) -> Option<Value> {
+            self.0.borrow().get(name).cloned()
+        }
+    }
+
+    impl ObjectTree for Tree {
+        fn lookup(&self, abspath: &str) -> Option<ObjectRef> {
+            (abspath == "/acct").then(|| ObjectRef {
+                abspath: abspath.to_owned(),
+            })
+        }
+
+        fn get(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError> {
+            if object.abspath != "/acct" {
+                return Err(NativeError::new(format!("object {} not found", object.abspath)));
+            }
+            Ok(self.field(name))
+        }
+
+        fn children(&self, _object: &ObjectRef) -> Vec<ObjectRef> {
+            Vec::new()
+        }
+
+        fn set(&self, object: &ObjectRef, name: &str, value: &Value) -> Result<(), NativeError> {
+            if object.abspath != "/acct" {
+                return Err(NativeError::new(format!("object {} not found", object.abspath)));
+            }
+            self.0.borrow_mut().insert(name.to_owned(), value.clone());
+            Ok(())
+        }
+    }
+
+    fn file(name: &str, data: &[u8]) -> Value {
+        Value::File(Rc::new(File {
+            name: name.to_owned(),
+            data: data.to_vec(),
+        }))
+    }
+
+    fn object(abspath: &str) -> Value {
+        Value::Object(Rc::new(ObjectRef {
+            abspath: abspath.to_owned(),
+        }))
+    }
+
+    fn parts(pairs: Vec<(&str, Value)>) -> Value {
+        Value::dict_from_pairs(pairs.into_iter().map(|(k, v)| (Value::str(k), v))).unwrap()
+    }
+
+    /// What `[v >> /acct.field]` leaves, or its error.
+    fn write(tree: &Tree, field: &str, v: Value) -> Result<Option<Value>, String> {
+        set_attr(&object("/acct"), field, v, Some(tree)).map_err(|e| e.message)?;
+        Ok(tree.field(field))
+    }
+
+    #[test]
+    fn parts_written_to_a_file_field_make_a_file() {
+        let tree = Tree::acct();
+        let v = parts(vec![("name", Value::str("k2")), ("data", Value::str("é"))]);
+        assert_eq!(write(&tree, "keyfile", v), Ok(Some(file("k2", "é".as_bytes()))));
+        let v = parts(vec![("data", Value::binary(vec![0, 255])), ("name", Value::str("k3"))]);
+        assert_eq!(write(&tree, "keyfile", v), Ok(Some(file("k3", &[0, 255]))));
+    }
+
+    #[test]
+    fn parts_of_a_file_field_are_checked_and_the_file_kept() {
+        let tree = Tree::acct();
+        let cases = [
+            (
+                parts(vec![
+                    ("name", Value::str("a")),
+                    ("data", Value::str("b")),
+                    ("size", Value::Int(1)),
+                ]),
+                "File field 'keyfile' of /acct has no part 'size': a File has only 'name' and 'data'",
+            ),
+            (
+                parts(vec![("name", Value::str("a"))]),
+                "File field 'keyfile' of /acct takes {'name': …, 'data': …}: 'data' is missing",
+            ),
+            (
+                parts(vec![("name", Value::Null), ("data", Value::str("b"))]),
+                "the 'name' of File field 'keyfile' of /acct must be a String, not Null",
+            ),
+            (
+                parts(vec![("name", Value::str("a")), ("data", Value::Int(3))]),
+                "the 'data' of File field 'keyfile' of /acct must be a String or a Binary, not Integer",
+            ),
+        ];
+        for (v, message) in cases {
+            assert_eq!(write(&tree, "keyfile", v), Err(message.to_owned()));
+            assert_eq!(tree.field("keyfile"), Some(file("id_test", b"KEY")));
+        }
+    }
+
+    #[test]
+    fn null_and_other_fields_are_stored_as_given() {
+        let tree = Tree::acct();
+        let d = parts(vec![("size", Value::Int(1))]);
+        assert_eq!(write(&tree, "user", d.clone()), Ok(Some(d)));
+        assert_eq!(write(&tree, "keyfile", Value::Null), Ok(Some(Value::Null)));
+        // With the File gone, the field is no longer a File field here (the
+        // object layer decides what a Dictionary becomes).
+        let d = parts(vec![("name", Value::str("a"))]);
+        assert_eq!(write(&tree, "keyfile", d.clone()), Ok(Some(d)));
+    }
+
+    #[test]
+    fn a_file_value_does_not_change_in_place() {
+        let f = file("id_test", b"KEY");
+        let e = set_index(&f, Value::str("name"), Value::str("x"), None).unwrap_err();
+        assert!(
+            e.message.starts_with("cannot set part 'name' of a File: "),
+            "{}",
+            e.message
+        );
+        let e = set_attr(&f, "data", Value::str("x"), None).unwrap_err();
+        assert!(
+            e.message.starts_with("cannot set attribute 'data' of a File: "),
+            "{}",
+            e.message
+        );
+        assert_eq!(f, file("id_test", b"KEY"));
+    }
 
     #[test]
     fn paths_resolve_against_the_flow_directory() {
