@@ -16,8 +16,10 @@
 //!   (`vm::interp::ops`: it checks the parts, String data becomes UTF-8);
 //! - anything else: the usual store, `container[key] = value`.
 //!
-//! A last subscript that is a literal other than a String (`a[i][0]`) can
-//! never name a part of a File, so it keeps the short form.
+//! A last subscript that is a literal other than `'name'` and `'data'`
+//! (`a[i][0]`, `cfg['db']['host']`) can never name a part of a File, so it
+//! keeps the short form, without the run-time tests (a File container then
+//! refuses the store, naming the key).
 
 use super::builder::Gen;
 use crate::syntax::ast::{Accessor, Expr, ExprKind, Literal, TargetRoot, UpdateJob};
@@ -187,10 +189,11 @@ impl Gen<'_> {
 }
 
 /// Whether the subscript `key` may be `'name'` or `'data'` at run time: any
-/// expression but a literal of another type than String.
+/// expression but a literal that is not one of them.
 fn may_name_file_part(key: &Expr) -> bool {
     match &key.kind {
-        ExprKind::Literal(l) => matches!(l, Literal::String(_)),
+        ExprKind::Literal(Literal::String(s)) => s.as_plain().is_none_or(|t| t == "name" || t == "data"),
+        ExprKind::Literal(_) => false,
         _ => true,
     }
 }
