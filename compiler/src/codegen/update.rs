@@ -25,6 +25,25 @@ use super::builder::Gen;
 use crate::syntax::ast::{Accessor, Expr, ExprKind, Literal, TargetRoot, UpdateJob};
 use jobflow_vm::bytecode::{CmpOp, Instr, Slot};
 
+/// The hidden slots of the long form: allocated once per flow and shared by
+/// every update job that needs them (each writes a slot before reading it,
+/// and nothing between can run another update job).
+#[derive(Clone, Copy)]
+pub(super) struct UpdateSlots {
+    /// The value stored.
+    value: Slot,
+    /// The container's parent.
+    parent: Slot,
+    /// The key of the parent's last step, when it is a subscript.
+    parent_key: Slot,
+    /// The container.
+    container: Slot,
+    /// The last subscript.
+    part: Slot,
+    /// A File's dictionary form.
+    parts: Slot,
+}
+
 /// How a target's last-but-one step is read and written back.
 #[derive(Clone, Copy)]
 enum ParentStep<'a> {
@@ -97,20 +116,23 @@ impl Gen<'_> {
     /// container may be a File whose part is updated (see the module
     /// documentation).
     fn update_part(&mut self, root: &TargetRoot, before: &[Accessor], parent_step: &Accessor, key: &Expr) {
-        let value = self.new_slot(" update value");
-        let parent = self.new_slot(" update parent");
-        let container = self.new_slot(" update container");
-        let part = self.new_slot(" update key");
+        let UpdateSlots {
+            value,
+            parent,
+            parent_key,
+            container,
+            part,
+            parts,
+        } = self.update_slots();
         self.emit(Instr::StoreLocal(value));
         self.target_container(root, before);
         self.emit(Instr::StoreLocal(parent));
         let step = match parent_step {
             Accessor::Attr(id) => ParentStep::Attr(id.name.as_str()),
             Accessor::Index(e) => {
-                let k = self.new_slot(" update parent key");
                 self.expr(e);
-                self.emit(Instr::StoreLocal(k));
-                ParentStep::Index(k)
+                self.emit(Instr::StoreLocal(parent_key));
+                ParentStep::Index(parent_key)
             }
         };
         // The container, read from the parent.
@@ -134,7 +156,6 @@ impl Gen<'_> {
 
         // A File field: its dictionary form gets the part, then goes back to
         // the field.
-        let parts = self.new_slot(" update file parts");
         for name in ["name", "data"] {
             let c = self.str_const(name);
             self.emit(Instr::PushConst(c));
@@ -171,6 +192,23 @@ impl Gen<'_> {
         self.emit(Instr::SetIndex);
         let end = self.here();
         self.patch(done, end);
+    }
+
+    /// The hidden slots of the long form (allocated on first use).
+    fn update_slots(&mut self) -> UpdateSlots {
+        if let Some(slots) = self.update_slots {
+            return slots;
+        }
+        let slots = UpdateSlots {
+            value: self.new_slot(" update value"),
+            parent: self.new_slot(" update parent"),
+            parent_key: self.new_slot(" update parent key"),
+            container: self.new_slot(" update container"),
+            part: self.new_slot(" update key"),
+            parts: self.new_slot(" update file parts"),
+        };
+        self.update_slots = Some(slots);
+        slots
     }
 
     /// `[] -> []`: tests `type(slot) == type_name` and returns the jump to
@@ -250,6 +288,15 @@ mod tests {
         assert_eq!(count(&code, |i| matches!(i, Instr::SetAttr(_))), 0);
         // The part, the write-back by key, and the plain store.
         assert_eq!(count(&code, |i| matches!(i, Instr::SetIndex)), 3);
+    }
+
+    #[test]
+    fn update_jobs_share_their_hidden_slots() {
+        let one = compile("[x = 1] -> [k = 'name'] -> [1 >> x.a[k]]");
+        let three = compile("[x = 1] -> [k = 'name'] -> [1 >> x.a[k]] -> [2 >> x.b[k]] -> [3 >> x[k][k]]");
+        let slots = |m: &Module| m.funcs.get(m.entry).map(|f| f.slot_count);
+        assert_eq!(slots(&one), Some(2 + 6));
+        assert_eq!(slots(&one), slots(&three));
     }
 
     #[test]
