@@ -78,6 +78,8 @@ pub(crate) struct Gen<'s> {
     pub(super) loops: Vec<LoopCtx>,
     pub(super) try_depth: u32,
     pub(super) error: Option<CodegenError>,
+    /// The hidden slots of File-part updates, shared by all of them.
+    pub(super) update_slots: Option<super::update::UpdateSlots>,
 }
 
 impl<'s> Gen<'s> {
@@ -110,6 +112,7 @@ impl<'s> Gen<'s> {
             loops: Vec::new(),
             try_depth: 0,
             error: None,
+            update_slots: None,
         }
     }
 

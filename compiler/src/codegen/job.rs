@@ -4,8 +4,8 @@
 use super::builder::Gen;
 use super::scope::Resolved;
 use crate::syntax::ast::{
-    Accessor, Args, BinaryOp, Binding, ConnectorKind, EventJob, Expr, ExprKind, GuardKind, Job, JobKind, Jobflow,
-    Literal, StringPart, TargetRoot, UpdateJob,
+    Args, BinaryOp, Binding, ConnectorKind, EventJob, Expr, ExprKind, GuardKind, Job, JobKind, Jobflow, Literal,
+    StringPart,
 };
 use jobflow_vm::bytecode::{Connector, EventMode, Instr, JobBuiltin, Slot};
 
@@ -383,52 +383,6 @@ impl Gen<'_> {
             slot,
             count: ops.len() as u32,
         });
-    }
-
-    /// `[value >> target]`.
-    fn update(&mut self, u: &UpdateJob) {
-        self.expr(&u.value);
-        let t = &u.target;
-        let Some((last, init)) = t.steps.split_last() else {
-            match &t.root {
-                TargetRoot::Name(id) => self.store_name(&id.name),
-                _ => {
-                    let c = self.str_const("cannot update an object path itself");
-                    self.emit(Instr::Unavailable(c));
-                }
-            }
-            return;
-        };
-        match &t.root {
-            TargetRoot::Name(id) => self.load_name(&id.name),
-            TargetRoot::Path(p) => {
-                let c = self.str_const(&p.text);
-                self.emit(Instr::PushPath(c));
-            }
-            TargetRoot::Special(_) => self.emit(Instr::LoadEnv),
-        }
-        for step in init {
-            match step {
-                Accessor::Attr(id) => {
-                    let c = self.str_const(&id.name);
-                    self.emit(Instr::GetAttr(c));
-                }
-                Accessor::Index(e) => {
-                    self.expr(e);
-                    self.emit(Instr::GetIndex);
-                }
-            }
-        }
-        match last {
-            Accessor::Attr(id) => {
-                let c = self.str_const(&id.name);
-                self.emit(Instr::SetAttr(c));
-            }
-            Accessor::Index(e) => {
-                self.expr(e);
-                self.emit(Instr::SetIndex);
-            }
-        }
     }
 
     /// `name(args)` at job position (`language.md` 6.5).

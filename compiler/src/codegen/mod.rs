@@ -10,13 +10,15 @@
 //!
 //! - [`builder`]: pools, code buffer, labels, line table;
 //! - [`scope`]: the pre-pass collecting jobflow-scope names, and resolution;
-//! - [`expr`]: expressions; [`job`]: jobs and jobflows; [`block`]: blocks.
+//! - [`expr`]: expressions; [`job`]: jobs and jobflows; [`block`]: blocks;
+//! - [`update`]: update jobs, File parts among them.
 
 mod block;
 mod builder;
 mod expr;
 mod job;
 mod scope;
+mod update;
 
 use crate::syntax::ast::Program;
 use jobflow_vm::bytecode::Module;

@@ -6,7 +6,7 @@ use crate::bytecode::{CmpOp, ConstId};
 use crate::context::RunContext;
 use crate::native::ObjectTree;
 use crate::process::{LinkedModule, Process};
-use crate::value::{self, Function, ObjectRef, Value, ValueError};
+use crate::value::{self, File, Function, ObjectRef, Value, ValueError};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -54,6 +54,10 @@ pub(crate) fn set_attr(
     match container {
         Value::Dict(d) => Ok(d.insert(Value::str(name), v)?),
         Value::Object(o) => set_field(o, name, &v, objects),
+        Value::File(_) => Err(FileFieldError::InPlace {
+            what: format!("attribute '{name}'"),
+        }
+        .into()),
         other => Err(Abnormal::new(format!(
             "cannot set attribute '{name}' of a value of type {}",
             other.type_name()
@@ -61,15 +65,125 @@ pub(crate) fn set_attr(
     }
 }
 
-/// Writes an object field through the object tree.
+/// Writes an object field through the object tree. A Dictionary written to a
+/// field that holds a File becomes a File ([`file_from_parts`]).
 fn set_field(o: &ObjectRef, name: &str, v: &Value, objects: Option<&dyn ObjectTree>) -> Result<(), Abnormal> {
     match objects {
-        Some(tree) => tree.set(o, name, v).map_err(|e| Abnormal::new(e.detail)),
+        Some(tree) => {
+            let file;
+            let v = match v {
+                Value::Dict(parts) if matches!(tree.get(o, name), Ok(Some(Value::File(_)))) => {
+                    file = file_from_parts(o, name, parts)?;
+                    &file
+                }
+                _ => v,
+            };
+            tree.set(o, name, v).map_err(|e| Abnormal::new(e.detail))
+        }
         None => Err(Abnormal::new(format!(
             "cannot update field '{name}' of {}: no object tree",
             o.abspath
         ))),
     }
+}
+
+/// Why a value cannot be stored in a File field, or a File changed
+/// (`language.md` 6.3, `stdlib.md` 4.10).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FileFieldError {
+    /// A key other than `'name'` and `'data'`.
+    #[error("File field '{field}' of {object} has no part {key}: a File has only 'name' and 'data'")]
+    UnknownPart {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// The key, as its repr (`'size'`).
+        key: String,
+    },
+    /// `'name'` or `'data'` is missing from a Dictionary written to the field.
+    #[error("File field '{field}' of {object} takes {{'name': …, 'data': …}}: '{part}' is missing")]
+    MissingPart {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// The missing part.
+        part: &'static str,
+    },
+    /// A part of the wrong type (`null` included: only the whole field is
+    /// deleted by `null`).
+    #[error("the '{part}' of File field '{field}' of {object} must be {expected}, not {found}")]
+    PartType {
+        /// The object's path.
+        object: String,
+        /// The field.
+        field: String,
+        /// `name` or `data`.
+        part: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The type it is.
+        found: &'static str,
+    },
+    /// A File is changed only through the field that holds it.
+    #[error(
+        "cannot set {what} of a File: only the 'name' and 'data' of a File field can be updated, as in \
+         [v >> obj.field['name']]"
+    )]
+    InPlace {
+        /// What the update named (`part 0`, `attribute 'name'`).
+        what: String,
+    },
+}
+
+impl From<FileFieldError> for Abnormal {
+    fn from(e: FileFieldError) -> Self {
+        Abnormal::new(e.to_string())
+    }
+}
+
+/// The File that the Dictionary `{'name': …, 'data': …}` written to the File
+/// field `field` of `o` stands for: the name a String, the data a Binary or a
+/// String (stored as UTF-8). Any other key is an error.
+fn file_from_parts(o: &ObjectRef, field: &str, parts: &value::Dict) -> Result<Value, FileFieldError> {
+    let mut name = None;
+    let mut data = None;
+    for (k, v) in parts.borrow().iter() {
+        let part = match k.value() {
+            Value::Str(s) if s.as_str() == "name" => "name",
+            Value::Str(s) if s.as_str() == "data" => "data",
+            other => {
+                return Err(FileFieldError::UnknownPart {
+                    object: o.abspath.clone(),
+                    field: field.to_owned(),
+                    key: other.to_repr(),
+                })
+            }
+        };
+        let wrong = |expected| FileFieldError::PartType {
+            object: o.abspath.clone(),
+            field: field.to_owned(),
+            part,
+            expected,
+            found: v.type_name(),
+        };
+        match (part, v) {
+            ("name", Value::Str(s)) => name = Some(s.as_str().to_owned()),
+            ("name", _) => return Err(wrong("a String")),
+            (_, Value::Str(s)) => data = Some(s.as_str().as_bytes().to_vec()),
+            (_, Value::Binary(b)) => data = Some(b.to_vec()),
+            _ => return Err(wrong("a String or a Binary")),
+        }
+    }
+    let missing = |part| FileFieldError::MissingPart {
+        object: o.abspath.clone(),
+        field: field.to_owned(),
+        part,
+    };
+    let name = name.ok_or_else(|| missing("name"))?;
+    let data = data.ok_or_else(|| missing("data"))?;
+    Ok(Value::File(Rc::new(File { name, data })))
 }
 
 /// `container[key] = v` (update job).
@@ -84,6 +198,10 @@ pub(crate) fn set_index(
         (Value::Array(_), Value::BigInt(b)) => Err(ValueError::IndexOutOfRange { index: b.to_string() }.into()),
         (Value::Dict(d), _) => Ok(d.insert(key, v)?),
         (Value::Object(o), Value::Str(name)) => set_field(o, name.as_str(), &v, objects),
+        (Value::File(_), k) => Err(FileFieldError::InPlace {
+            what: format!("part {}", k.to_repr()),
+        }
+        .into()),
         (other, k) => Err(Abnormal::new(format!(
             "cannot set an item of a value of type {} with a key of type {}",
             other.type_name(),
@@ -250,7 +368,149 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_path;
+    use super::{resolve_path, set_attr, set_index};
+    use crate::native::{NativeError, ObjectTree};
+    use crate::value::{File, ObjectRef, Value};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    /// One object `/acct` whose fields live in memory and can be written.
+    struct Tree(RefCell<HashMap<String, Value>>);
+
+    impl Tree {
+        /// `/acct` with the File `keyfile` (`id_test`, `KEY`) and `user`.
+        fn acct() -> Tree {
+            let mut fields = HashMap::new();
+            fields.insert("keyfile".to_owned(), file("id_test", b"KEY"));
+            fields.insert("user".to_owned(), Value::str("ops"));
+            Tree(RefCell::new(fields))
+        }
+
+        fn field(&self, name: &str) -> Option<Value> {
+            self.0.borrow().get(name).cloned()
+        }
+    }
+
+    impl ObjectTree for Tree {
+        fn lookup(&self, abspath: &str) -> Option<ObjectRef> {
+            (abspath == "/acct").then(|| ObjectRef {
+                abspath: abspath.to_owned(),
+            })
+        }
+
+        fn get(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError> {
+            if object.abspath != "/acct" {
+                return Err(NativeError::new(format!("object {} not found", object.abspath)));
+            }
+            Ok(self.field(name))
+        }
+
+        fn children(&self, _object: &ObjectRef) -> Vec<ObjectRef> {
+            Vec::new()
+        }
+
+        fn set(&self, object: &ObjectRef, name: &str, value: &Value) -> Result<(), NativeError> {
+            if object.abspath != "/acct" {
+                return Err(NativeError::new(format!("object {} not found", object.abspath)));
+            }
+            self.0.borrow_mut().insert(name.to_owned(), value.clone());
+            Ok(())
+        }
+    }
+
+    fn file(name: &str, data: &[u8]) -> Value {
+        Value::File(Rc::new(File {
+            name: name.to_owned(),
+            data: data.to_vec(),
+        }))
+    }
+
+    fn object(abspath: &str) -> Value {
+        Value::Object(Rc::new(ObjectRef {
+            abspath: abspath.to_owned(),
+        }))
+    }
+
+    fn parts(pairs: Vec<(&str, Value)>) -> Value {
+        Value::dict_from_pairs(pairs.into_iter().map(|(k, v)| (Value::str(k), v))).unwrap()
+    }
+
+    /// What `[v >> /acct.field]` leaves, or its error.
+    fn write(tree: &Tree, field: &str, v: Value) -> Result<Option<Value>, String> {
+        set_attr(&object("/acct"), field, v, Some(tree)).map_err(|e| e.message)?;
+        Ok(tree.field(field))
+    }
+
+    #[test]
+    fn parts_written_to_a_file_field_make_a_file() {
+        let tree = Tree::acct();
+        let v = parts(vec![("name", Value::str("k2")), ("data", Value::str("é"))]);
+        assert_eq!(write(&tree, "keyfile", v), Ok(Some(file("k2", "é".as_bytes()))));
+        let v = parts(vec![("data", Value::binary(vec![0, 255])), ("name", Value::str("k3"))]);
+        assert_eq!(write(&tree, "keyfile", v), Ok(Some(file("k3", &[0, 255]))));
+    }
+
+    #[test]
+    fn parts_of_a_file_field_are_checked_and_the_file_kept() {
+        let tree = Tree::acct();
+        let cases = [
+            (
+                parts(vec![
+                    ("name", Value::str("a")),
+                    ("data", Value::str("b")),
+                    ("size", Value::Int(1)),
+                ]),
+                "File field 'keyfile' of /acct has no part 'size': a File has only 'name' and 'data'",
+            ),
+            (
+                parts(vec![("name", Value::str("a"))]),
+                "File field 'keyfile' of /acct takes {'name': …, 'data': …}: 'data' is missing",
+            ),
+            (
+                parts(vec![("name", Value::Null), ("data", Value::str("b"))]),
+                "the 'name' of File field 'keyfile' of /acct must be a String, not Null",
+            ),
+            (
+                parts(vec![("name", Value::str("a")), ("data", Value::Int(3))]),
+                "the 'data' of File field 'keyfile' of /acct must be a String or a Binary, not Integer",
+            ),
+        ];
+        for (v, message) in cases {
+            assert_eq!(write(&tree, "keyfile", v), Err(message.to_owned()));
+            assert_eq!(tree.field("keyfile"), Some(file("id_test", b"KEY")));
+        }
+    }
+
+    #[test]
+    fn null_and_other_fields_are_stored_as_given() {
+        let tree = Tree::acct();
+        let d = parts(vec![("size", Value::Int(1))]);
+        assert_eq!(write(&tree, "user", d.clone()), Ok(Some(d)));
+        assert_eq!(write(&tree, "keyfile", Value::Null), Ok(Some(Value::Null)));
+        // With the File gone, the field is no longer a File field here (the
+        // object layer decides what a Dictionary becomes).
+        let d = parts(vec![("name", Value::str("a"))]);
+        assert_eq!(write(&tree, "keyfile", d.clone()), Ok(Some(d)));
+    }
+
+    #[test]
+    fn a_file_value_does_not_change_in_place() {
+        let f = file("id_test", b"KEY");
+        let e = set_index(&f, Value::str("name"), Value::str("x"), None).unwrap_err();
+        assert!(
+            e.message.starts_with("cannot set part 'name' of a File: "),
+            "{}",
+            e.message
+        );
+        let e = set_attr(&f, "data", Value::str("x"), None).unwrap_err();
+        assert!(
+            e.message.starts_with("cannot set attribute 'data' of a File: "),
+            "{}",
+            e.message
+        );
+        assert_eq!(f, file("id_test", b"KEY"));
+    }
 
     #[test]
     fn paths_resolve_against_the_flow_directory() {
