@@ -10,9 +10,9 @@ use super::{Abnormal, Exit};
 use crate::bytecode::{ArgSpec, ArithOp, CmpOp, Connector, Instr, JobBuiltin};
 use crate::context::RunContext;
 use crate::process::{LinkedModule, Process};
-use std::rc::Rc;
 use crate::value::{self, Value};
 use cranelift_entity::EntityRef;
+use std::rc::Rc;
 
 /// What a helper tells the loop to do next.
 pub(crate) enum Flow {
@@ -834,11 +834,7 @@ impl Process {
                     Instr::End => {
                         let f = top!();
                         // The frame ends here: its status variables move to the caller.
-                        let (status, result, error) = (
-                            f.status,
-                            f.result.take(),
-                            f.error.take(),
-                        );
+                        let (status, result, error) = (f.status, f.result.take(), f.error.take());
                         flow!(Ok::<Flow, Abnormal>(self.return_from_frame(status, result, error)))
                     }
                 }

@@ -230,9 +230,12 @@ pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
     };
     // The common case, a frame holding Integers, Booleans and nulls: nothing
     // to release, so no drop glue to run element by element.
-    let plain = tail
-        .iter()
-        .all(|s| matches!(s, None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))));
+    let plain = tail.iter().all(|s| {
+        matches!(
+            s,
+            None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
+        )
+    });
     if plain {
         // SAFETY: `len` is at most the current length (the `get` above), so
         // no uninitialized element comes into view; the elements cut off own
