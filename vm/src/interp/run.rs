@@ -107,6 +107,21 @@ impl Process {
                         _ => continue 'frames,
                     }
                 }};
+                // After a successful return: a connector at the caller's pc is
+                // passed over (every connector goes on after a success).
+                (skip_connector) => {{
+                    match self.frames.last() {
+                        Some(f) if f.module == module && f.func == func => {
+                            pc = f.pc as usize;
+                            sb = f.slot_base as usize;
+                            if let Some(Instr::Connector(_)) = code.get(pc) {
+                                pc += 1;
+                            }
+                            continue;
+                        }
+                        _ => continue 'frames,
+                    }
+                }};
             }
             macro_rules! top {
                 () => {
@@ -205,9 +220,13 @@ impl Process {
                                         job: JobBuiltin::Return,
                                         spec,
                                     }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
-                                        pc += 1;
-                                        flow!(Ok::<Flow, Abnormal>(self.return_with(|| Value::Int(i))));
-                                        continue;
+                                        match self.return_with(|| Value::Int(i)) {
+                                            // The caller goes on after a success: a connector
+                                            // right after its call goes on too.
+                                            Flow::Switch => switch!(skip_connector),
+                                            Flow::Exit(x) => return Ok(x),
+                                            Flow::Next => continue,
+                                        }
                                     }
                                     _ => {
                                         value::push_in_place(&mut self.stack, || Value::Int(i));
@@ -638,6 +657,15 @@ impl Process {
                         let f = top!();
                         f.status = 0;
                         f.end = JobEnd::Status;
+                        // Every connector goes on after a success: skip the one
+                        // that follows (through a forward jump, the end of a branch).
+                        let next = match code.get(pc) {
+                            Some(Instr::Jump(t)) if *t as usize > pc => *t as usize,
+                            _ => pc,
+                        };
+                        if let Some(Instr::Connector(_)) = code.get(next) {
+                            pc = next + 1;
+                        }
                     }
                     Instr::SetStatus(n) => {
                         let f = top!();
