@@ -249,3 +249,33 @@ pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_values;
+    use crate::value::Value;
+
+    #[test]
+    fn truncating_plain_slots_keeps_the_rest() {
+        let mut slots = vec![Some(Value::Int(1)), None, Some(Value::Bool(true)), Some(Value::Null)];
+        truncate_values(&mut slots, 1);
+        assert_eq!(slots.len(), 1);
+        assert!(matches!(slots[0], Some(Value::Int(1))));
+        truncate_values(&mut slots, 5);
+        assert_eq!(slots.len(), 1, "a longer length changes nothing");
+    }
+
+    #[test]
+    fn truncating_releases_what_the_slots_held() {
+        let shared = Value::array(Vec::new());
+        let Value::Array(a) = &shared else {
+            unreachable!("an Array")
+        };
+        let a = a.clone();
+        let mut slots = vec![Some(Value::Int(1)), Some(shared.clone()), Some(Value::Int(2)), Some(shared)];
+        assert_eq!(std::rc::Rc::strong_count(&a.0), 3);
+        truncate_values(&mut slots, 1);
+        assert_eq!(slots.len(), 1);
+        assert_eq!(std::rc::Rc::strong_count(&a.0), 1, "both copies in the cut slots are released");
+    }
+}
