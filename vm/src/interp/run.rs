@@ -149,7 +149,7 @@ impl Process {
                         None => fail!(Abnormal::new("corrupt module: constant out of range")),
                     },
                     Instr::PushPath(c) => {
-                        let v = tryv!(self.path_value(ctx, &lm, c));
+                        let v = tryv!(self.path_value(ctx, lm, c));
                         self.stack.push(v);
                     }
                     Instr::PushBuiltin(i) => {
@@ -649,9 +649,9 @@ impl Process {
                         self.stack.push(Value::Bool(r));
                     }
 
-                    Instr::Call(spec) => flow!(self.call_value_expr(ctx, &lm, spec)),
-                    Instr::CallBuiltin { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, false)),
-                    Instr::CallMethod { argc, name } => flow!(self.call_method(ctx, &lm, argc, name, false)),
+                    Instr::Call(spec) => flow!(self.call_value_expr(ctx, lm, spec)),
+                    Instr::CallBuiltin { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, false)),
+                    Instr::CallMethod { argc, name } => flow!(self.call_method(ctx, lm, argc, name, false)),
 
                     Instr::JobOk => {
                         let f = top!();
@@ -673,7 +673,7 @@ impl Process {
                         f.end = JobEnd::Status;
                     }
                     Instr::CtlOverride(set) => self.ctl_override = Some(set),
-                    Instr::Exec(spec) => flow!(self.exec_job(ctx, &lm, spec)),
+                    Instr::Exec(spec) => flow!(self.exec_job(ctx, lm, spec)),
                     Instr::CallFlow(site) => {
                         if let Some(f) = fuel {
                             if *f == 0 {
@@ -695,14 +695,14 @@ impl Process {
                             None => flow!(self.call_site(ctx, lm, site)),
                         }
                     }
-                    Instr::CallJob(spec) => flow!(self.call_value_job(ctx, &lm, spec)),
-                    Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, &lm, argc, import, true)),
+                    Instr::CallJob(spec) => flow!(self.call_value_job(ctx, lm, spec)),
+                    Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, true)),
                     Instr::CallMethodJob { argc, name } => {
-                        if !(argc == 1 && self.add_item_job(&lm, name)) {
-                            flow!(self.call_method(ctx, &lm, argc, name, true))
+                        if !(argc == 1 && self.add_item_job(lm, name)) {
+                            flow!(self.call_method(ctx, lm, argc, name, true))
                         }
                     }
-                    Instr::Builtin { job, spec } => flow!(self.builtin_job(ctx, &lm, job, spec)),
+                    Instr::Builtin { job, spec } => flow!(self.builtin_job(ctx, lm, job, spec)),
                     Instr::SelfCall => flow!(self.self_call()),
                     Instr::SaveParams => {
                         let end = sb + usize::from(body.slot_count);
@@ -855,9 +855,9 @@ impl Process {
                     }
                     Instr::Spawn { slot, target } => flow!(self.spawn(ctx, slot, target)),
                     Instr::Join(slot) => flow!(self.join(ctx, slot)),
-                    Instr::EventArm { mode, spec } => flow!(self.event_arm(ctx, &lm, mode, spec)),
+                    Instr::EventArm { mode, spec } => flow!(self.event_arm(ctx, lm, mode, spec)),
                     Instr::EventWait(slot) => flow!(self.event_wait(ctx, slot)),
-                    Instr::SessionOpen { .. } => flow!(self.session_open(ctx, &lm)),
+                    Instr::SessionOpen { .. } => flow!(self.session_open(ctx, lm)),
                     Instr::SessionClose(slot) => flow!(self.session_close(ctx, slot)),
                     Instr::End => {
                         let f = top!();

@@ -272,10 +272,19 @@ mod tests {
             unreachable!("an Array")
         };
         let a = a.clone();
-        let mut slots = vec![Some(Value::Int(1)), Some(shared.clone()), Some(Value::Int(2)), Some(shared)];
+        let mut slots = vec![
+            Some(Value::Int(1)),
+            Some(shared.clone()),
+            Some(Value::Int(2)),
+            Some(shared),
+        ];
         assert_eq!(std::rc::Rc::strong_count(&a.0), 3);
         truncate_values(&mut slots, 1);
         assert_eq!(slots.len(), 1);
-        assert_eq!(std::rc::Rc::strong_count(&a.0), 1, "both copies in the cut slots are released");
+        assert_eq!(
+            std::rc::Rc::strong_count(&a.0),
+            1,
+            "both copies in the cut slots are released"
+        );
     }
 }
