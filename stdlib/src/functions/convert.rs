@@ -5,7 +5,7 @@ use super::args::{expect_str, type_error, Params};
 use super::encoding::{codec_arg, Codec};
 use super::str_form;
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError};
-use jobflow_vm::value::Key;
+use jobflow_vm::value::{Key, Str};
 use jobflow_vm::Value;
 use num_bigint::BigInt;
 use num_traits::{FromPrimitive, ToPrimitive};
@@ -134,8 +134,9 @@ pub(crate) fn string(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
     if let ([v], []) = (args.positional, args.keywords) {
         return Ok(match v {
             Value::Str(_) => v.clone(),
-            // The hot case (`s + string(i)`): one exact-size allocation.
-            Value::Int(n) => Value::str(n.to_string()),
+            // The hot case (`s + string(i)`): one exact-size allocation,
+            // digits written without the formatting machinery.
+            Value::Int(n) => Value::Str(Str::from_int(*n)),
             _ => Value::str(str_form(v)),
         });
     }

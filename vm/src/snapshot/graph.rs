@@ -248,7 +248,7 @@ impl Encoder {
             Value::Int(i) => SValue::Int(*i),
             Value::BigInt(n) => SValue::BigInt(Box::new(n.to_signed_bytes_le())),
             Value::Float(f) => SValue::Float(*f),
-            Value::Str(s) => SValue::Str(self.string(Rc::as_ptr(&s.0).cast(), v)?),
+            Value::Str(s) => SValue::Str(self.string(s.as_ptr(), v)?),
             Value::Binary(b) => SValue::Binary(Box::new(b.to_vec())),
             Value::Array(a) => SValue::Array(self.reserve(Rc::as_ptr(&a.0).cast(), Node::Array(0), v)?),
             Value::Dict(d) => SValue::Dict(self.reserve(Rc::as_ptr(&d.0).cast(), Node::Dict(0), v)?),
@@ -609,8 +609,8 @@ mod tests {
         let (Value::Str(a), Value::Str(b), Value::Str(c)) = (&back[0], &back[1], &back[2]) else {
             panic!("kinds changed: {back:?}");
         };
-        assert!(Rc::ptr_eq(&a.0, &c.0), "one String stays one");
-        assert!(!Rc::ptr_eq(&a.0, &b.0), "two equal Strings stay two");
+        assert!(crate::value::Str::ptr_eq(a, c), "one String stays one");
+        assert!(!crate::value::Str::ptr_eq(a, b), "two equal Strings stay two");
         assert_eq!(b.as_str(), "shared text");
     }
 

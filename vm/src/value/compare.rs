@@ -41,7 +41,7 @@ fn eq_depth(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError> {
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::BigInt(x), Value::BigInt(y)) => x == y,
         (Value::Int(_), Value::BigInt(_)) | (Value::BigInt(_), Value::Int(_)) => false,
-        (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(&x.0, &y.0) || x.0 == y.0,
+        (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Binary(x), Value::Binary(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
             if x.ptr_eq(y) {

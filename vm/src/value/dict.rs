@@ -23,7 +23,7 @@ impl Key {
     }
 
     /// A String key.
-    pub fn str(text: impl Into<String>) -> Key {
+    pub fn str(text: impl Into<super::Str>) -> Key {
         Key(Value::str(text))
     }
 

@@ -23,6 +23,7 @@ mod pattern;
 mod regex;
 mod string;
 mod template;
+mod thin_str;
 mod time;
 mod truth;
 
@@ -36,6 +37,7 @@ pub use ops::{add, append_in_place, div, mul, neg, pos, rem, sub};
 pub use pattern::{MatchOutcome, RegexMatch};
 pub use string::string_repr;
 pub use template::template;
+pub use thin_str::ThinStr;
 
 /// The largest String or Binary (in bytes) an operator may build; larger
 /// results are a [`ValueError::SizeLimit`] raised before allocating.
@@ -111,9 +113,10 @@ pub enum Value {
     Process(u64),
 }
 
-/// A String value: immutable text behind a thin reference-counted pointer.
+/// A String value: immutable text behind a thin reference-counted pointer
+/// (one allocation holds the count, the length and the bytes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Str(pub Rc<String>);
+pub struct Str(pub ThinStr);
 
 /// A shared, mutable Array. (`Debug` prints the repr, so cycles end.) The
 /// outer `Rc` is the Array's identity; the inner one lets a `for` loop's
@@ -208,8 +211,8 @@ pub enum Function {
 
 impl Value {
     /// A String value.
-    pub fn str(text: impl Into<String>) -> Value {
-        Value::Str(Str(Rc::new(text.into())))
+    pub fn str(text: impl Into<Str>) -> Value {
+        Value::Str(text.into())
     }
 
     /// A new Array holding `items`.

@@ -12,10 +12,9 @@ use super::time::{
     date_add, date_diff, date_sub, datetime_add, datetime_diff, datetime_sub, td_add, td_div_float, td_div_int,
     td_div_td, td_mul_float, td_mul_int, td_neg, td_sub,
 };
-use super::{Str, Value, ValueError, MAX_ARRAY_LEN, MAX_SEQUENCE_LEN};
+use super::{Str, ThinStr, Value, ValueError, MAX_ARRAY_LEN, MAX_SEQUENCE_LEN};
 use num_bigint::BigInt;
 use num_traits::Signed;
-use std::rc::Rc;
 
 /// A numeric operand.
 #[derive(Clone, Copy)]
@@ -46,11 +45,8 @@ pub fn add(a: &Value, b: &Value) -> Result<Value, ValueError> {
             None => int::add(IntRef::Small(*x), IntRef::Small(*y))?,
         }),
         (Value::Str(x), Value::Str(y)) => {
-            let len = check_len(x.len(), y.len(), MAX_SEQUENCE_LEN, "string")?;
-            let mut s = String::with_capacity(len);
-            s.push_str(x.as_str());
-            s.push_str(y.as_str());
-            Ok(Value::str(s))
+            check_len(x.len(), y.len(), MAX_SEQUENCE_LEN, "string")?;
+            Ok(Value::Str(Str(ThinStr::concat(x, y))))
         }
         (Value::Binary(x), Value::Binary(y)) => {
             let len = check_len(x.len(), y.len(), MAX_SEQUENCE_LEN, "binary")?;
@@ -220,10 +216,9 @@ pub fn pos(a: &Value) -> Result<Value, ValueError> {
 /// nothing else holds and `piece` a String (the hot path of building a
 /// String in a loop stays linear).
 pub fn append_in_place(target: &mut Value, piece: &Value) -> Result<(), ValueError> {
-    if let (Value::Str(Str(s)), Value::Str(p)) = (&mut *target, piece) {
-        if let Some(buf) = Rc::get_mut(s) {
-            check_len(buf.len(), p.len(), MAX_SEQUENCE_LEN, "string")?;
-            buf.push_str(p.as_str());
+    if let (Value::Str(s), Value::Str(p)) = (&mut *target, piece) {
+        check_len(s.len(), p.len(), MAX_SEQUENCE_LEN, "string")?;
+        if s.try_push_str(p.as_str()) {
             return Ok(());
         }
     }

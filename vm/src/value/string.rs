@@ -1,14 +1,20 @@
 //! Strings: the `Str` handle, Python's string `repr`, and the character
 //! classes the language borrows from Python (`isprintable`, identifiers).
 
-use super::Str;
-use std::rc::Rc;
+use super::{Str, ThinStr};
+use std::borrow::Cow;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 impl Str {
     /// A String holding `text`.
-    pub fn new(text: impl Into<String>) -> Self {
-        Str(Rc::new(text.into()))
+    pub fn new(text: impl Into<Str>) -> Self {
+        text.into()
+    }
+
+    /// The decimal digits of `n`, in a block of exactly their size (the hot
+    /// case of `string(i)`, without the formatting machinery).
+    pub fn from_int(n: i64) -> Self {
+        Str(ThinStr::new(itoa::Buffer::new().format(n)))
     }
 
     /// The text.
@@ -30,6 +36,24 @@ impl Str {
             self.0.chars().rev().nth(back.checked_sub(1)?)
         }
     }
+
+    /// Appends `text` in place when nothing else holds this String, and
+    /// says whether it did (a shared String never changes).
+    #[must_use]
+    pub fn try_push_str(&mut self, text: &str) -> bool {
+        self.0.try_push_str(text)
+    }
+
+    /// Whether `a` and `b` are one String (not merely equal text).
+    pub fn ptr_eq(a: &Str, b: &Str) -> bool {
+        ThinStr::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The String's identity, as [`Str::ptr_eq`] compares it (what a
+    /// snapshot keys shared Strings by).
+    pub fn as_ptr(&self) -> *const () {
+        self.0.as_ptr()
+    }
 }
 
 impl std::ops::Deref for Str {
@@ -40,15 +64,51 @@ impl std::ops::Deref for Str {
     }
 }
 
+impl From<ThinStr> for Str {
+    fn from(s: ThinStr) -> Self {
+        Str(s)
+    }
+}
+
 impl From<&str> for Str {
     fn from(s: &str) -> Self {
-        Str::new(s)
+        Str(ThinStr::new(s))
+    }
+}
+
+impl From<&mut str> for Str {
+    fn from(s: &mut str) -> Self {
+        Str(ThinStr::new(s))
     }
 }
 
 impl From<String> for Str {
     fn from(s: String) -> Self {
-        Str::new(s)
+        Str(ThinStr::new(&s))
+    }
+}
+
+impl From<&String> for Str {
+    fn from(s: &String) -> Self {
+        Str(ThinStr::new(s))
+    }
+}
+
+impl From<Box<str>> for Str {
+    fn from(s: Box<str>) -> Self {
+        Str(ThinStr::new(&s))
+    }
+}
+
+impl From<Cow<'_, str>> for Str {
+    fn from(s: Cow<'_, str>) -> Self {
+        Str(ThinStr::new(&s))
+    }
+}
+
+impl From<char> for Str {
+    fn from(c: char) -> Self {
+        Str(ThinStr::new(c.encode_utf8(&mut [0; 4])))
     }
 }
 

@@ -14,7 +14,7 @@ impl Value {
             // Never zero: a BigInt holds only values beyond i64.
             Value::BigInt(_) => true,
             Value::Float(f) => *f != 0.0,
-            Value::Str(s) => !s.0.is_empty(),
+            Value::Str(s) => !s.is_empty(),
             Value::Binary(b) => !b.is_empty(),
             Value::Array(a) => !a.is_empty(),
             Value::Dict(d) => !d.is_empty(),
