@@ -175,39 +175,41 @@ impl Process {
                         let v = match self.slots.get(sb + s.index()) {
                             Some(Some(Value::Int(i))) => {
                                 let i = *i;
-                                // `[c = a + b]` on Integers: LoadLocal LoadLocal Add
-                                // (StoreLocal) without the operand stack.
-                                // `[s = s + x]` on Integers: LoadLocal AppendLocal.
-                                if let Some(Instr::AppendLocal { slot: t, count: 1 }) = code.get(pc) {
-                                    if let Some(Some(Value::Int(y))) = self.slots.get_mut(sb + t.index()) {
-                                        if let Some(r) = y.checked_add(i) {
-                                            *y = r;
-                                            pc += 1;
-                                            continue;
-                                        }
-                                    }
-                                }
-                                if let (Some(Instr::LoadLocal(t)), Some(Instr::Add)) = (code.get(pc), code.get(pc + 1))
-                                {
-                                    if let Some(Some(Value::Int(j))) = self.slots.get(sb + t.index()) {
-                                        if let Some(r) = i.checked_add(*j) {
-                                            pc += 2;
-                                            if let Some(Instr::StoreLocal(d)) = code.get(pc) {
-                                                pc += 1;
-                                                if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                                    *slot = Some(Value::Int(r));
-                                                }
-                                            } else {
-                                                value::push_in_place(&mut self.stack, || Value::Int(r));
-                                            }
-                                            continue;
-                                        }
-                                    }
-                                }
-                                // Write the Integer straight to its destination: a
+                                // One look at the next instruction picks the fused form.
+                                // The Integer is written straight to its destination: a
                                 // `Value` built in a temporary by two small stores and
                                 // then copied as one 16-byte load stalls store forwarding.
                                 match code.get(pc) {
+                                    // `[s = s + x]` on Integers: LoadLocal AppendLocal.
+                                    Some(Instr::AppendLocal { slot: t, count: 1 }) => {
+                                        if let Some(Some(Value::Int(y))) = self.slots.get_mut(sb + t.index()) {
+                                            if let Some(r) = y.checked_add(i) {
+                                                *y = r;
+                                                pc += 1;
+                                                continue;
+                                            }
+                                        }
+                                    }
+                                    // `[c = a + b]` on Integers: LoadLocal LoadLocal Add
+                                    // (StoreLocal) without the operand stack.
+                                    Some(Instr::LoadLocal(t)) => {
+                                        if let (Some(Instr::Add), Some(Some(Value::Int(j)))) =
+                                            (code.get(pc + 1), self.slots.get(sb + t.index()))
+                                        {
+                                            if let Some(r) = i.checked_add(*j) {
+                                                pc += 2;
+                                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                                                    pc += 1;
+                                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                                        *slot = Some(Value::Int(r));
+                                                    }
+                                                } else {
+                                                    value::push_in_place(&mut self.stack, || Value::Int(r));
+                                                }
+                                                continue;
+                                            }
+                                        }
+                                    }
                                     Some(Instr::StoreLocal(d)) => {
                                         pc += 1;
                                         if let Some(slot) = self.slots.get_mut(sb + d.index()) {
@@ -228,11 +230,10 @@ impl Process {
                                             Flow::Next => continue,
                                         }
                                     }
-                                    _ => {
-                                        value::push_in_place(&mut self.stack, || Value::Int(i));
-                                        continue;
-                                    }
+                                    _ => {}
                                 }
+                                value::push_in_place(&mut self.stack, || Value::Int(i));
+                                continue;
                             }
                             // A shared Array (the receiver of `a.add_item: x`, the
                             // iterable of `for`): the same, for the Rc handle.
