@@ -658,15 +658,6 @@ impl Process {
                         let f = top!();
                         f.status = 0;
                         f.end = JobEnd::Status;
-                        // Every connector goes on after a success: skip the one
-                        // that follows (through a forward jump, the end of a branch).
-                        let next = match code.get(pc) {
-                            Some(Instr::Jump(t)) if *t as usize > pc => *t as usize,
-                            _ => pc,
-                        };
-                        if let Some(Instr::Connector(_)) = code.get(next) {
-                            pc = next + 1;
-                        }
                     }
                     Instr::SetStatus(n) => {
                         let f = top!();
