@@ -201,7 +201,7 @@ impl Process {
                                                 if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                                                     pc += 1;
                                                     if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                                        *slot = Some(Value::Int(r));
+                                                        put(slot, || Value::Int(r));
                                                     }
                                                 } else {
                                                     value::push_in_place(&mut self.stack, || Value::Int(r));
@@ -213,7 +213,7 @@ impl Process {
                                     Some(Instr::StoreLocal(d)) => {
                                         pc += 1;
                                         if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                            *slot = Some(Value::Int(i));
+                                            put(slot, || Value::Int(i));
                                         }
                                         continue;
                                     }
@@ -242,7 +242,7 @@ impl Process {
                                 if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                                     pc += 1;
                                     if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                        *slot = Some(Value::Array(a));
+                                        put(slot, || Value::Array(a));
                                     }
                                 } else {
                                     value::push_in_place(&mut self.stack, || Value::Array(a));
@@ -260,7 +260,7 @@ impl Process {
                             Some(Instr::StoreLocal(d)) => {
                                 pc += 1;
                                 if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                    *slot = Some(v);
+                                    put(slot, || v);
                                 }
                             }
                             // `return(x)`: straight out of the slot.
@@ -277,7 +277,7 @@ impl Process {
                     Instr::StoreLocal(s) => {
                         let v = self.pop();
                         if let Some(slot) = self.slots.get_mut(sb + s.index()) {
-                            *slot = Some(v);
+                            put(slot, || v);
                         }
                     }
                     Instr::LoadCtl(c) => {
@@ -301,7 +301,7 @@ impl Process {
                                 if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                                     pc += 1;
                                     if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                        *slot = Some(Value::Int(i));
+                                        put(slot, || Value::Int(i));
                                     }
                                     continue;
                                 }
@@ -314,7 +314,7 @@ impl Process {
                         if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                             pc += 1;
                             if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                *slot = Some(v);
+                                put(slot, || v);
                             }
                         } else {
                             self.stack.push(v);
@@ -783,10 +783,10 @@ impl Process {
                         let state = tryv!(self.for_state(ctx, iterable));
                         let i = sb + slot.index();
                         if let Some(s) = self.slots.get_mut(i) {
-                            *s = Some(state);
+                            put(s, || state);
                         }
                         if let Some(s) = self.slots.get_mut(i + 1) {
-                            *s = Some(Value::Int(0));
+                            put(s, || Value::Int(0));
                         }
                     }
                     Instr::ForNext { slot, target } => {
@@ -799,13 +799,15 @@ impl Process {
                         // and moves the counter on.
                         macro_rules! put_item {
                             ($v:expr) => {{
-                                if let Some(s) = self.slots.get_mut(i + 1) {
-                                    *s = Some(Value::Int(n + 1));
+                                match self.slots.get_mut(i + 1) {
+                                    Some(Some(Value::Int(c))) => *c = n + 1,
+                                    Some(s) => put(s, || Value::Int(n + 1)),
+                                    None => {}
                                 }
                                 if let Some(Instr::StoreLocal(d)) = code.get(pc) {
                                     pc += 1;
                                     if let Some(s) = self.slots.get_mut(sb + d.index()) {
-                                        *s = Some($v);
+                                        put(s, || $v);
                                     }
                                 } else {
                                     value::push_in_place(&mut self.stack, || $v);
@@ -878,6 +880,18 @@ impl Process {
         let last = self.stack.len() - 1;
         &mut self.stack[last]
     }
+}
+
+/// Writes the value `make` builds into a slot. An old value that owns
+/// nothing (an Integer, a Boolean, a Float, `null`) is let go without the
+/// out-of-line drop glue of `Value`, which a plain assignment calls at every
+/// store (a tenth of a `for` loop's time over an Array).
+#[inline(always)]
+fn put(slot: &mut Option<Value>, make: impl FnOnce() -> Value) {
+    if matches!(slot, Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))) {
+        std::mem::forget(slot.take());
+    }
+    *slot = Some(make());
 }
 
 /// An arithmetic operator on two i64 Integers; `None` when the result needs
