@@ -5,6 +5,7 @@
 //! or suspend. Integer arithmetic and comparisons take inline fast paths
 //! before falling back to [`crate::value`]'s operators.
 
+use super::frame::put;
 use super::frame::JobEnd;
 use super::{Abnormal, Exit};
 use crate::bytecode::{ArgSpec, ArithOp, CmpOp, Connector, Instr, JobBuiltin};
@@ -880,18 +881,6 @@ impl Process {
         let last = self.stack.len() - 1;
         &mut self.stack[last]
     }
-}
-
-/// Writes the value `make` builds into a slot. An old value that owns
-/// nothing (an Integer, a Boolean, a Float, `null`) is let go without the
-/// out-of-line drop glue of `Value`, which a plain assignment calls at every
-/// store (a tenth of a `for` loop's time over an Array).
-#[inline(always)]
-fn put(slot: &mut Option<Value>, make: impl FnOnce() -> Value) {
-    if matches!(slot, Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))) {
-        std::mem::forget(slot.take());
-    }
-    *slot = Some(make());
 }
 
 /// An arithmetic operator on two i64 Integers; `None` when the result needs
