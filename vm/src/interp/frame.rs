@@ -16,7 +16,7 @@ pub fn empty_ctl() -> CtlSet {
     Rc::new(std::array::from_fn(|_| Value::Null))
 }
 
-/// Writes the value `make` builds into a slot (or a status variable). An old
+/// Writes the value `make` builds into a slot. An old
 /// value that owns nothing (an Integer, a Boolean, a Float, `null`) is let
 /// go without the out-of-line drop glue of `Value`, which a plain assignment
 /// calls at every store (a tenth of a `for` loop's time over an Array).

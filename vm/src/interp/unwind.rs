@@ -37,10 +37,8 @@ impl Process {
     #[inline(always)]
     pub(crate) fn return_with(&mut self, make: impl FnOnce() -> Value) -> Flow {
         if let Some(caller) = self.leave_to_caller(0) {
-            super::frame::put(&mut caller.result, make);
-            if caller.error.is_some() {
-                caller.error = None;
-            }
+            caller.result = Some(make());
+            caller.error = None;
             return Flow::Switch;
         }
         self.return_from_frame(0, Some(make()), None)
