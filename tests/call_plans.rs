@@ -4,27 +4,10 @@
 //! keywords in any order, positional arguments, defaults, parameters named
 //! like control variables.
 
-use std::path::Path;
-use std::process::Command;
+#[path = "common/flow_dir.rs"]
+mod flow_dir;
 
-fn write(dir: &Path, name: &str, src: &str) {
-    std::fs::write(dir.join(name), src).expect("write flow");
-}
-
-/// Runs `main.jf` in `dir`; returns (stdout, stderr, status).
-fn run(dir: &Path) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jobflow"))
-        .arg("run")
-        .arg("main.jf")
-        .current_dir(dir)
-        .output()
-        .expect("run jobflow");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use flow_dir::{run_main, write};
 
 #[test]
 fn repeated_calls_through_one_site_bind_like_the_first() {
@@ -44,7 +27,7 @@ fn repeated_calls_through_one_site_bind_like_the_first() {
          { for i in 2 | [./g: k = i, __dir__ = '/tmp'] -> [s = s + $RESULT + ' '] } ->\n\
          print(s)\n",
     );
-    let (out, err, status) = run(dir.path());
+    let (out, err, status) = run_main(dir.path(), &[]);
     assert_eq!(
         (out.as_str(), err.as_str(), status),
         ("1000 1001 1002 0 100 200 /tmp:0 /tmp:1 \n", "", 0)
@@ -60,7 +43,7 @@ fn a_planned_site_still_hits_the_depth_limit_as_a_runtime_error() {
         "main.jf",
         "{ try | [./deep: n = 0] } => print('caught', $STATUS, $ERROR)\n",
     );
-    let (out, _err, status) = run(dir.path());
+    let (out, _err, status) = run_main(dir.path(), &[]);
     assert_eq!(status, 0, "{out}");
     assert!(out.starts_with("caught 1 maximum call depth exceeded"), "{out}");
 }

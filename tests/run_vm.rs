@@ -2,33 +2,15 @@
 //! exact stdout and exit status for the interpreter's paths (sub-flows,
 //! commands, status masking, runtime error lines, `self()`, limits).
 
-use std::path::Path;
-use std::process::Command;
+#[path = "common/flow_dir.rs"]
+mod flow_dir;
 
-fn write(dir: &Path, name: &str, src: &str) {
-    std::fs::write(dir.join(name), src).expect("write flow");
-}
-
-/// Runs `main.jf` in `dir`; returns (stdout, stderr, status).
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jobflow"))
-        .arg("run")
-        .arg("main.jf")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run jobflow");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use flow_dir::{run_main, write};
 
 fn flow(src: &str) -> (String, String, i32) {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "main.jf", src);
-    run(dir.path(), &[])
+    run_main(dir.path(), &[])
 }
 
 #[test]
@@ -40,7 +22,7 @@ fn recursive_sub_flows() {
         "|n|\n{ if n < 2 | then: [result = n] else: [./fib: n = n - 1] -> [a = $RESULT] -> [./fib: n = n - 2] -> [b = $RESULT] -> [result = a + b] } -> return(result)",
     );
     write(dir.path(), "main.jf", "[./fib: n = 20] -> print($RESULT)");
-    assert_eq!(run(dir.path(), &[]), ("6765\n".into(), String::new(), 0));
+    assert_eq!(run_main(dir.path(), &[]), ("6765\n".into(), String::new(), 0));
 }
 
 #[test]
@@ -93,8 +75,8 @@ fn size_limits_are_errors_not_crashes() {
 fn parameters_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.jf", "|n| |m = n * 2| print(n, m)");
-    assert_eq!(run(dir.path(), &["-p", "n=-5"]).0, "-5 -10\n");
-    let (_, err, status) = run(dir.path(), &["-p", "x=1"]);
+    assert_eq!(run_main(dir.path(), &["-p", "n=-5"]).0, "-5 -10\n");
+    let (_, err, status) = run_main(dir.path(), &["-p", "x=1"]);
     assert_eq!(status, 2);
     assert!(err.contains("n, m"), "{err}");
 }
