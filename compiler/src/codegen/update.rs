@@ -114,18 +114,9 @@ impl Gen<'_> {
         }
         self.target_root(&t.root);
         for step in init {
-            self.read_step(step);
+            self.access(step, false);
         }
-        match last {
-            Accessor::Attr(id) => {
-                let c = self.str_const(&id.name);
-                self.emit(Instr::SetAttr(c));
-            }
-            Accessor::Index(e) => {
-                self.expr(e);
-                self.emit(Instr::SetIndex);
-            }
-        }
+        self.access(last, true);
     }
 
     /// `[] -> [root]`: the target's root.
@@ -140,16 +131,31 @@ impl Gen<'_> {
         }
     }
 
-    /// `[v] -> [v step]`: one step of a target as a read.
-    fn read_step(&mut self, step: &Accessor) {
+    /// One step of a target: a read `[v] -> [v step]`, or (`write`) the
+    /// store `[value, container] -> []`.
+    fn access(&mut self, step: &Accessor, write: bool) {
         match step {
             Accessor::Attr(id) => {
                 let c = self.str_const(&id.name);
-                self.emit(Instr::GetAttr(c));
+                self.emit(if write { Instr::SetAttr(c) } else { Instr::GetAttr(c) });
             }
             Accessor::Index(e) => {
                 self.expr(e);
-                self.emit(Instr::GetIndex);
+                self.emit(if write { Instr::SetIndex } else { Instr::GetIndex });
+            }
+        }
+    }
+
+    /// [`Gen::access`] for a parent step whose key is already in its slot.
+    fn parent_access(&mut self, step: ParentStep<'_>, write: bool) {
+        match step {
+            ParentStep::Attr(name) => {
+                let c = self.str_const(name);
+                self.emit(if write { Instr::SetAttr(c) } else { Instr::GetAttr(c) });
+            }
+            ParentStep::Index(k) => {
+                self.emit(Instr::LoadLocal(k));
+                self.emit(if write { Instr::SetIndex } else { Instr::GetIndex });
             }
         }
     }
@@ -171,7 +177,7 @@ impl Gen<'_> {
         for (i, step) in init.iter().enumerate() {
             let is_last = i + 1 == init.len();
             if !may_read_field(step) {
-                self.read_step(step);
+                self.access(step, false);
                 if is_last {
                     self.emit(Instr::StoreLocal(s.container));
                 }
@@ -241,16 +247,7 @@ impl Gen<'_> {
             }
         };
         self.emit(Instr::LoadLocal(s.parent));
-        match step {
-            ParentStep::Attr(name) => {
-                let c = self.str_const(name);
-                self.emit(Instr::GetAttr(c));
-            }
-            ParentStep::Index(k) => {
-                self.emit(Instr::LoadLocal(k));
-                self.emit(Instr::GetIndex);
-            }
-        }
+        self.parent_access(step, false);
         self.emit(Instr::StoreLocal(s.container));
 
         let not_object = (!object).then(|| self.type_test(s.parent, "Object", false));
@@ -294,16 +291,7 @@ impl Gen<'_> {
         self.emit(Instr::SetIndex);
         self.emit(Instr::LoadLocal(s.parts));
         self.emit(Instr::LoadLocal(s.parent));
-        match parent.step {
-            ParentStep::Attr(name) => {
-                let c = self.str_const(name);
-                self.emit(Instr::SetAttr(c));
-            }
-            ParentStep::Index(k) => {
-                self.emit(Instr::LoadLocal(k));
-                self.emit(Instr::SetIndex);
-            }
-        }
+        self.parent_access(parent.step, true);
         let done = self.emit_placeholder();
         let plain = self.here();
         self.patch(not_file, plain);
