@@ -7,7 +7,7 @@
 //! written down and picked up again; [`Process::resume`] delivers an effect's
 //! outcome.
 
-use crate::bytecode::{Const, CtlVar, Module};
+use crate::bytecode::{ArgSpec, Const, CtlVar, Module};
 use crate::context::RunContext;
 use crate::effect::{Effect, EffectOutcome};
 use crate::interp::frame::{empty_ctl, Frame, Handler, JobEnd, Pending};
@@ -116,6 +116,9 @@ pub struct LinkedModule {
     pub(crate) builtin_fns: RefCell<Vec<Option<Value>>>,
     /// Per method-name constant: the receiver type last seen and its method.
     pub(crate) method_cache: RefCell<Vec<Option<(&'static str, crate::native::MethodFn)>>>,
+    /// Per argument layout: whether it is exactly one positional argument
+    /// (`return(x)`), looked up at every return.
+    pub(crate) one_positional: Box<[bool]>,
 }
 
 impl LinkedModule {
@@ -127,6 +130,7 @@ impl LinkedModule {
         let plans = (0..module.call_sites.len()).map(|_| Cell::new(None)).collect();
         let fns = vec![None; module.imports.len()];
         let methods = vec![None; module.consts.len()];
+        let one_positional = module.arg_specs.values().map(ArgSpec::is_one_positional).collect();
         LinkedModule {
             abspath: abspath.to_string(),
             dir: parent_dir(abspath),
@@ -135,6 +139,7 @@ impl LinkedModule {
             imports,
             site_cache: RefCell::new(sites),
             site_plans: plans,
+            one_positional,
             builtin_fns: RefCell::new(fns),
             method_cache: RefCell::new(methods),
         }
@@ -210,9 +215,10 @@ pub struct Process {
     /// delivered is taken from the world when the process runs next.
     pub(crate) woken: Option<Pending>,
     /// The fewest frames and `try` handlers the process had since the last
-    /// session sweep, when it dropped any (transient: swept before every
-    /// stop, so never part of a snapshot).
-    pub(crate) left: Option<(u32, u32)>,
+    /// session sweep ([`NOTHING_LEFT`](crate::interp::session::NOTHING_LEFT)
+    /// when it dropped none; transient: swept before every stop, so never
+    /// part of a snapshot).
+    pub(crate) left: (u32, u32),
 }
 
 impl Process {
@@ -295,7 +301,7 @@ impl Process {
             delivered: None,
             armed: Vec::new(),
             woken: None,
-            left: None,
+            left: crate::interp::session::NOTHING_LEFT,
         })
     }
 

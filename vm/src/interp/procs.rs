@@ -119,7 +119,7 @@ impl Process {
             delivered: None,
             armed: Vec::new(),
             woken: None,
-            left: None,
+            left: super::session::NOTHING_LEFT,
         })
     }
 

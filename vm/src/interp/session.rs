@@ -20,20 +20,16 @@ impl Process {
     /// abnormal end unwinding, `self()` with `frames` counting the
     /// restarted frame as left): sessions opened deeper close at the next
     /// sweep.
+    #[inline(always)]
     pub(crate) fn note_left(&mut self, frames: usize, handlers: usize) {
-        let now = (
-            u32::try_from(frames).unwrap_or(u32::MAX),
-            u32::try_from(handlers).unwrap_or(u32::MAX),
-        );
-        self.left = Some(match self.left {
-            Some((f, h)) => (f.min(now.0), h.min(now.1)),
-            None => now,
-        });
+        let (f, h) = self.left;
+        self.left = (f.min(saturate(frames)), h.min(saturate(handlers)));
     }
 
     /// Closes the sessions whose block was left since the last sweep.
     pub(crate) fn sweep_sessions(&mut self, ctx: &mut RunContext<'_>) {
-        if let Some((frames, handlers)) = self.left.take() {
+        let (frames, handlers) = std::mem::replace(&mut self.left, NOTHING_LEFT);
+        if (frames, handlers) != NOTHING_LEFT {
             if let Some(w) = ctx.world.as_deref_mut() {
                 w.sweep_sessions(self.pid, frames, handlers);
             }
@@ -99,4 +95,14 @@ impl Process {
         }
         Ok(Flow::Next)
     }
+}
+
+/// [`Process::left`](crate::process::Process) when nothing was left since
+/// the last sweep.
+pub(crate) const NOTHING_LEFT: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// A count as `u32`, saturated.
+#[inline(always)]
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

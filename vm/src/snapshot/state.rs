@@ -413,7 +413,7 @@ impl<'a> ProcessState<'a> {
             next_channel: self.next_channel,
             delivered: self.delivered.map(Cow::into_owned),
             armed: Vec::new(),
-            left: None,
+            left: crate::interp::session::NOTHING_LEFT,
             woken: self.woken.map(PendingState::to_pending),
         };
         check_shape(&process)?;
