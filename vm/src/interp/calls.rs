@@ -481,22 +481,33 @@ impl Process {
             return Err(Abnormal::new("corrupt module: stack underflow"));
         };
         let base = self.slots.len();
-        // Pushes rather than `resize`: no out-of-line clone loop for a few slots.
-        self.slots.reserve(usize::from(plan.slot_count));
-        for _ in 0..plan.slot_count {
-            self.slots.push(None);
+        let count = usize::from(plan.slot_count);
+        self.slots.reserve(count);
+        // Written in the spare capacity with one length update at the end:
+        // `resize_with` stays out of line, and a push per slot stores the
+        // length each time.
+        let spare = self.slots.spare_capacity_mut();
+        let count = count.min(spare.len());
+        for s in &mut spare[..count] {
+            s.write(None);
         }
+        // SAFETY: the `count` elements after the old length were just
+        // initialized (`count` is within the spare capacity).
+        unsafe { self.slots.set_len(base + count) };
         for &slot in plan.slots.iter().take(argc).rev() {
-            let v = self.stack.pop();
+            let v = self.stack.pop().unwrap_or_default();
             let Some(dst) = self.slots.get_mut(base + usize::from(slot)) else {
                 continue;
             };
-            // The slots are fresh and a plan's are distinct: nothing to drop.
-            // An Integer is written from its bare i64 (see `push_in_place`).
-            match v {
-                Some(Value::Int(i)) => *dst = Some(Value::Int(i)),
-                Some(v) => *dst = Some(v),
-                None => *dst = Some(Value::Null),
+            // The slots are fresh and a plan's are distinct: the `None`
+            // replaced needs no drop glue. An Integer is written from its
+            // bare i64 (see `push_in_place`).
+            if let Value::Int(i) = v {
+                // Owns nothing: no drop glue.
+                std::mem::forget(v);
+                std::mem::forget(std::mem::replace(dst, Some(Value::Int(i))));
+            } else {
+                std::mem::forget(std::mem::replace(dst, Some(v)));
             }
         }
         debug_assert_eq!(self.stack.len(), first);

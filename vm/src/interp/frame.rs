@@ -16,7 +16,7 @@ pub fn empty_ctl() -> CtlSet {
     Rc::new(std::array::from_fn(|_| Value::Null))
 }
 
-/// Writes the value `make` builds into a slot. An old
+/// Writes the value `make` builds into a slot. An empty slot or an old
 /// value that owns nothing (an Integer, a Boolean, a Float, `null`) is let
 /// go without the out-of-line drop glue of `Value`, which a plain assignment
 /// calls at every store (a tenth of a `for` loop's time over an Array).
@@ -24,7 +24,7 @@ pub fn empty_ctl() -> CtlSet {
 pub(crate) fn put(slot: &mut Option<Value>, make: impl FnOnce() -> Value) {
     if matches!(
         slot,
-        Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
+        None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
     ) {
         std::mem::forget(slot.take());
     }

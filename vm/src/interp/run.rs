@@ -8,7 +8,7 @@
 use super::frame::put;
 use super::frame::JobEnd;
 use super::{Abnormal, Exit};
-use crate::bytecode::{ArgSpec, ArithOp, CmpOp, Connector, Instr, JobBuiltin};
+use crate::bytecode::{ArithOp, CmpOp, Connector, Instr, JobBuiltin};
 use crate::context::RunContext;
 use crate::process::{LinkedModule, Process};
 use crate::value::{self, Value};
@@ -103,21 +103,6 @@ impl Process {
                         Some(f) if f.module == module && f.func == func => {
                             pc = f.pc as usize;
                             sb = f.slot_base as usize;
-                            continue;
-                        }
-                        _ => continue 'frames,
-                    }
-                }};
-                // After a successful return: a connector at the caller's pc is
-                // passed over (every connector goes on after a success).
-                (skip_connector) => {{
-                    match self.frames.last() {
-                        Some(f) if f.module == module && f.func == func => {
-                            pc = f.pc as usize;
-                            sb = f.slot_base as usize;
-                            if let Some(Instr::Connector(_)) = code.get(pc) {
-                                pc += 1;
-                            }
                             continue;
                         }
                         _ => continue 'frames,
@@ -222,11 +207,31 @@ impl Process {
                                     Some(Instr::Builtin {
                                         job: JobBuiltin::Return,
                                         spec,
-                                    }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
+                                    }) if lm.one_positional.get(spec.index()).copied().unwrap_or(false) => {
                                         match self.return_with(|| Value::Int(i)) {
                                             // The caller goes on after a success: a connector
-                                            // right after its call goes on too.
-                                            Flow::Switch => switch!(skip_connector),
+                                            // right after its call goes on too, and
+                                            // `[a = $RESULT]` after that takes the Integer
+                                            // straight into its slot.
+                                            Flow::Switch => match self.frames.last() {
+                                                Some(f) if f.module == module && f.func == func => {
+                                                    pc = f.pc as usize;
+                                                    sb = f.slot_base as usize;
+                                                    if let Some(Instr::Connector(_)) = code.get(pc) {
+                                                        pc += 1;
+                                                    }
+                                                    if let (Some(Instr::LoadResult), Some(Instr::StoreLocal(d))) =
+                                                        (code.get(pc), code.get(pc + 1))
+                                                    {
+                                                        if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                                            put(slot, || Value::Int(i));
+                                                            pc += 2;
+                                                        }
+                                                    }
+                                                    continue;
+                                                }
+                                                _ => continue 'frames,
+                                            },
                                             Flow::Exit(x) => return Ok(x),
                                             Flow::Next => continue,
                                         }
@@ -268,7 +273,7 @@ impl Process {
                             Some(Instr::Builtin {
                                 job: JobBuiltin::Return,
                                 spec,
-                            }) if lm.module.arg_specs.get(*spec).is_some_and(ArgSpec::is_one_positional) => {
+                            }) if lm.one_positional.get(spec.index()).copied().unwrap_or(false) => {
                                 pc += 1;
                                 flow!(Ok::<Flow, Abnormal>(self.return_with(|| v)))
                             }
@@ -659,6 +664,21 @@ impl Process {
                         let f = top!();
                         f.status = 0;
                         f.end = JobEnd::Status;
+                        // Every connector goes on after a success: one right
+                        // after, or at the end of a forward jump (the end of
+                        // an `if` branch), is passed over.
+                        match code.get(pc) {
+                            Some(Instr::Connector(_)) => pc += 1,
+                            Some(Instr::Jump(t)) if *t as usize > pc + 1 => {
+                                let t = *t as usize;
+                                pc = if let Some(Instr::Connector(_)) = code.get(t) {
+                                    t + 1
+                                } else {
+                                    t
+                                };
+                            }
+                            _ => {}
+                        }
                     }
                     Instr::SetStatus(n) => {
                         let f = top!();
@@ -869,7 +889,7 @@ impl Process {
     /// underflow gives `null` rather than a panic).
     #[inline]
     pub(crate) fn pop(&mut self) -> Value {
-        self.stack.pop().unwrap_or(Value::Null)
+        self.stack.pop().unwrap_or_default()
     }
 
     /// The top of the operand stack, for operators that replace it.

@@ -37,8 +37,10 @@ impl Process {
     #[inline(always)]
     pub(crate) fn return_with(&mut self, make: impl FnOnce() -> Value) -> Flow {
         if let Some(caller) = self.leave_to_caller(0) {
-            caller.result = Some(make());
-            caller.error = None;
+            super::frame::put(&mut caller.result, make);
+            if caller.error.is_some() {
+                caller.error = None;
+            }
             return Flow::Switch;
         }
         self.return_from_frame(0, Some(make()), None)
@@ -76,7 +78,30 @@ impl Process {
         self.handlers.truncate(handlers);
         self.ctl_override = None;
         let depth = self.frames.len() - 1;
-        self.frames.truncate(depth);
+        // Taken apart rather than truncated: the fields that mostly own
+        // nothing (an Integer `$RESULT`, no `$ERROR`) skip the frame's
+        // out-of-line drop glue.
+        if let Some(Frame {
+            result,
+            error,
+            debug,
+            ctl,
+            saved,
+            ..
+        }) = self.frames.pop()
+        {
+            if let Some(v) = result {
+                drop_value(v);
+            }
+            if let Some(v) = error {
+                drop_value(v);
+            }
+            drop_value(debug);
+            drop(ctl);
+            if saved.is_some() {
+                drop_saved(saved);
+            }
+        }
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             self.trace_flow_return(module, func, status);
         }
@@ -221,6 +246,12 @@ fn drop_owning(v: Value) {
     drop(v);
 }
 
+/// Drops a frame's kept parameters (`self()`), out of line.
+#[inline(never)]
+fn drop_saved(saved: Option<Box<super::frame::SavedParams>>) {
+    drop(saved);
+}
+
 /// Truncates a frame's slots (or any value window) to `len`, dropping the
 /// values beyond with [`drop_value`].
 #[inline(always)]
@@ -230,8 +261,10 @@ pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
     };
     // The common case, a frame holding Integers, Booleans and nulls: nothing
     // to release, so no drop glue to run element by element.
-    let plain = tail.iter().all(|s| {
-        matches!(
+    // Folded without an early exit: a frame has a few slots, and a branch
+    // per slot costs more than looking at them all.
+    let plain = tail.iter().fold(true, |all, s| {
+        all & matches!(
             s,
             None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
         )

@@ -313,6 +313,16 @@ impl Value {
     }
 }
 
+/// `null`, the value of a variable nothing was given to. Also what
+/// `Option::unwrap_or_default` gives: unlike `unwrap_or(Value::Null)`, it
+/// builds no default value to drop (an out-of-line drop glue call) when
+/// the option holds one.
+impl Default for Value {
+    fn default() -> Value {
+        Value::Null
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Self {
         Value::Bool(b)
