@@ -13,7 +13,7 @@ use crate::effect::{Effect, EffectOutcome};
 use crate::interp::frame::{empty_ctl, Frame, Handler, JobEnd, Pending};
 use crate::native::{Library, NativeFn};
 use crate::value::{Value, ValueError};
-use std::cell::{Cell, RefCell};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -110,7 +110,7 @@ pub struct LinkedModule {
     /// argument goes in the callee, so later calls neither look keyword
     /// names up nor check for missing parameters. Not part of a snapshot
     /// (rebuilt at the first call after a restore).
-    pub(crate) site_plans: Box<[Cell<Option<crate::interp::calls::SitePlan>>]>,
+    pub(crate) site_plans: Box<[OnceCell<crate::interp::calls::SitePlan>]>,
     /// The Function value of each import, made once, so `[f = int]` then
     /// `f == int` compares one value with itself.
     pub(crate) builtin_fns: RefCell<Vec<Option<Value>>>,
@@ -127,7 +127,7 @@ impl LinkedModule {
         let consts = module.consts.values().map(const_value).collect();
         let imports = module.imports.values().map(|i| library.function(&i.name)).collect();
         let sites = vec![None; module.call_sites.len()];
-        let plans = (0..module.call_sites.len()).map(|_| Cell::new(None)).collect();
+        let plans = (0..module.call_sites.len()).map(|_| OnceCell::new()).collect();
         let fns = vec![None; module.imports.len()];
         let methods = vec![None; module.consts.len()];
         let one_positional = module.arg_specs.values().map(ArgSpec::is_one_positional).collect();

@@ -13,7 +13,7 @@ use crate::process::{LinkedModule, Process, MAX_CALL_DEPTH};
 use crate::sched::trace::FLOW_TARGET;
 use crate::value::{Function, ObjectRef, Value};
 use cranelift_entity::EntityRef;
-use std::cell::Cell;
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 /// What built-ins see of the running process.
@@ -110,6 +110,9 @@ pub(crate) struct SitePlan {
     argc: u8,
     /// The callee slot of each argument.
     slots: [u16; PLAN_ARGS],
+    /// Whether argument `i` goes to slot `i` (parameters passed in their
+    /// order): the arguments then move over as one block.
+    in_order: bool,
 }
 
 /// Arguments taken off the stack, `*` and `**` spread.
@@ -419,8 +422,10 @@ impl Process {
         if self.ctl_override.is_some() {
             return None;
         }
+        // Borrowed, not copied out of its cell: a copy of the plan made
+        // by small stores and read back whole stalled store forwarding.
         let plan = lm.site_plans.get(site.index())?.get()?;
-        Some(self.call_planned(&plan).map(|base| (plan.module, plan.func, base)))
+        Some(self.call_planned(plan).map(|base| (plan.module, plan.func, base)))
     }
 
     /// [`Instr::CallFlow`](crate::bytecode::Instr::CallFlow): a call through a
@@ -483,11 +488,38 @@ impl Process {
         let base = self.slots.len();
         let count = usize::from(plan.slot_count);
         self.slots.reserve(count);
-        // Written in the spare capacity with one length update at the end:
-        // `resize_with` stays out of line, and a push per slot stores the
-        // length each time.
+        // The slots are written in the spare capacity with one length
+        // update at the end (a push per slot stores the length each time).
         let spare = self.slots.spare_capacity_mut();
         let count = count.min(spare.len());
+        if plan.in_order && argc <= count {
+            // Parameters passed in their order: the arguments move over as
+            // one block, then the other slots start empty.
+            let (args, rest) = spare[..count].split_at_mut(argc);
+            for (dst, src) in args.iter_mut().zip(&self.stack[first..]) {
+                // An Integer is written from its bare i64: the argument was
+                // just pushed by two small stores, and one 16-byte copy of it
+                // would stall store forwarding (see `push_in_place`).
+                match src {
+                    Value::Int(i) => dst.write(Some(Value::Int(*i))),
+                    // SAFETY: moves the argument out; the stack is cut below
+                    // it right after, so it is neither read nor dropped again.
+                    _ => dst.write(Some(unsafe { std::ptr::read(src) })),
+                };
+            }
+            for dst in rest {
+                dst.write(None);
+            }
+            // SAFETY: the arguments from `first` were moved out above (the
+            // loop cannot panic between the reads and this cut), and the
+            // `count` slots after `base` were all written.
+            unsafe {
+                self.stack.set_len(first);
+                self.slots.set_len(base + count);
+            }
+            self.push_flow_frame(plan.module, plan.func, base, ctl);
+            return Ok(base);
+        }
         for s in &mut spare[..count] {
             s.write(None);
         }
@@ -500,15 +532,8 @@ impl Process {
                 continue;
             };
             // The slots are fresh and a plan's are distinct: the `None`
-            // replaced needs no drop glue. An Integer is written from its
-            // bare i64 (see `push_in_place`).
-            if let Value::Int(i) = v {
-                // Owns nothing: no drop glue.
-                std::mem::forget(v);
-                std::mem::forget(std::mem::replace(dst, Some(Value::Int(i))));
-            } else {
-                std::mem::forget(std::mem::replace(dst, Some(v)));
-            }
+            // replaced needs no drop glue.
+            std::mem::forget(std::mem::replace(dst, Some(v)));
         }
         debug_assert_eq!(self.stack.len(), first);
         self.push_flow_frame(plan.module, plan.func, base, ctl);
@@ -548,7 +573,7 @@ impl Process {
         lm: &LinkedModule,
         callee: u32,
         spec: ArgSpecId,
-        plan: Option<&Cell<Option<SitePlan>>>,
+        plan: Option<&OnceCell<SitePlan>>,
     ) -> Result<Flow, Abnormal> {
         if self.frames.len() >= MAX_CALL_DEPTH {
             return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
@@ -601,7 +626,7 @@ impl Process {
         lm: &LinkedModule,
         callee: u32,
         spec: &crate::bytecode::ArgSpec,
-        plan: Option<&Cell<Option<SitePlan>>>,
+        plan: Option<&OnceCell<SitePlan>>,
     ) -> Result<Flow, Abnormal> {
         let mut ctl = self.effective_ctl(lm);
         let Some(target) = self.modules.get(callee as usize) else {
@@ -694,13 +719,17 @@ impl Process {
             return Err(e);
         }
         if let (Some(cell), true) = (plan, plannable) {
-            cell.set(Some(SitePlan {
+            let in_order = n <= usize::from(entry.slot_count) && (0..n).all(|i| usize::from(planned[i]) == i);
+            // Every call through the site binds the same way: a plan set
+            // before (by a call with block bindings) is the same plan.
+            let _ = cell.set(SitePlan {
                 module: callee,
                 func,
                 slot_count: entry.slot_count,
                 argc: n as u8,
                 slots: planned,
-            }));
+                in_order,
+            });
         }
         self.push_flow_frame(callee, func, base, ctl);
         Ok(Flow::Switch)

@@ -665,12 +665,19 @@ impl Process {
                         f.status = 0;
                         f.end = JobEnd::Status;
                         // Every connector goes on after a success: one right
-                        // after, or at the end of a forward jump (the end of
-                        // an `if` branch), is passed over.
+                        // after, or at the end of a jump (the end of an `if`
+                        // branch), is passed over. The jump itself is taken
+                        // here (the end of a loop body), counted as the Jump
+                        // counts it; a spent budget is left to the Jump.
                         match code.get(pc) {
                             Some(Instr::Connector(_)) => pc += 1,
-                            Some(Instr::Jump(t)) if *t as usize > pc + 1 => {
+                            Some(Instr::Jump(t)) if *t as usize > pc + 1 || !matches!(fuel, Some(0)) => {
                                 let t = *t as usize;
+                                if t <= pc + 1 {
+                                    if let Some(f) = fuel {
+                                        *f -= 1;
+                                    }
+                                }
                                 pc = if let Some(Instr::Connector(_)) = code.get(t) {
                                     t + 1
                                 } else {
