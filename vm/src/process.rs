@@ -219,6 +219,9 @@ pub struct Process {
     /// when it dropped none; transient: swept before every stop, so never
     /// part of a snapshot).
     pub(crate) left: (u32, u32),
+    /// Whether the process ever opened a `session` block: until it does,
+    /// a return has no session to note as left.
+    pub(crate) opened_session: bool,
 }
 
 impl Process {
@@ -302,6 +305,7 @@ impl Process {
             armed: Vec::new(),
             woken: None,
             left: crate::interp::session::NOTHING_LEFT,
+            opened_session: false,
         })
     }
 

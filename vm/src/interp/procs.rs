@@ -120,6 +120,7 @@ impl Process {
             armed: Vec::new(),
             woken: None,
             left: super::session::NOTHING_LEFT,
+            opened_session: false,
         })
     }
 

@@ -109,6 +109,32 @@ impl Process {
                     }
                 }};
             }
+            // `Instr::CallFlow` (the instruction at `pc - 1`), its arguments
+            // pushed.
+            macro_rules! call_flow {
+                ($site:expr) => {{
+                    let site = $site;
+                    if let Some(f) = fuel {
+                        if *f == 0 {
+                            pc -= 1;
+                            save_pc!();
+                            return Ok(Exit::OutOfBudget);
+                        }
+                        *f -= 1;
+                    }
+                    save_pc!();
+                    match self.call_site_planned(lm, site) {
+                        // Recursion: the same code goes on in this loop.
+                        Some(Ok((m, f, base))) if m == module && f == func => {
+                            pc = 0;
+                            sb = base;
+                        }
+                        Some(Ok(_)) => continue 'frames,
+                        Some(Err(e)) => return Err(e),
+                        None => flow!(self.call_site(ctx, lm, site)),
+                    }
+                }};
+            }
             macro_rules! top {
                 () => {
                     match self.frames.last_mut() {
@@ -529,6 +555,12 @@ impl Process {
                                     }
                                 }
                                 value::push_in_place(&mut self.stack, || Value::Int(r));
+                                // The argument of a call (`[./f: n = n - 1]`): the
+                                // call goes on without a dispatch.
+                                if let Some(Instr::CallFlow(site)) = code.get(pc) {
+                                    pc += 1;
+                                    call_flow!(*site);
+                                }
                                 continue;
                             }
                         }
@@ -694,27 +726,7 @@ impl Process {
                     }
                     Instr::CtlOverride(set) => self.ctl_override = Some(set),
                     Instr::Exec(spec) => flow!(self.exec_job(ctx, lm, spec)),
-                    Instr::CallFlow(site) => {
-                        if let Some(f) = fuel {
-                            if *f == 0 {
-                                pc -= 1;
-                                save_pc!();
-                                return Ok(Exit::OutOfBudget);
-                            }
-                            *f -= 1;
-                        }
-                        save_pc!();
-                        match self.call_site_planned(lm, site) {
-                            // Recursion: the same code goes on in this loop.
-                            Some(Ok((m, f, base))) if m == module && f == func => {
-                                pc = 0;
-                                sb = base;
-                            }
-                            Some(Ok(_)) => continue 'frames,
-                            Some(Err(e)) => return Err(e),
-                            None => flow!(self.call_site(ctx, lm, site)),
-                        }
-                    }
+                    Instr::CallFlow(site) => call_flow!(site),
                     Instr::CallJob(spec) => flow!(self.call_value_job(ctx, lm, spec)),
                     Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, true)),
                     Instr::CallMethodJob { argc, name } => {

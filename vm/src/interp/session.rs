@@ -40,6 +40,7 @@ impl Process {
     /// for a session with the control variables at the block and waits for
     /// the host's answer.
     pub(crate) fn session_open(&mut self, ctx: &mut RunContext<'_>, lm: &LinkedModule) -> Result<Flow, Abnormal> {
+        self.opened_session = true;
         self.sweep_sessions(ctx);
         let settings = self.job_settings(ctx, lm)?;
         let frames = u32::try_from(self.frames.len()).unwrap_or(u32::MAX);

@@ -105,7 +105,9 @@ impl Process {
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             self.trace_flow_return(module, func, status);
         }
-        self.note_left(depth, self.handlers.len());
+        if self.opened_session {
+            self.note_left(depth, self.handlers.len());
+        }
     }
 
     /// Reports the end of a sub-flow (not of a function, nor of the

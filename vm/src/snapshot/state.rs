@@ -414,6 +414,9 @@ impl<'a> ProcessState<'a> {
             delivered: self.delivered.map(Cow::into_owned),
             armed: Vec::new(),
             left: crate::interp::session::NOTHING_LEFT,
+            // Not recorded: assumed, so a restored process notes what its
+            // returns leave.
+            opened_session: true,
             woken: self.woken.map(PendingState::to_pending),
         };
         check_shape(&process)?;
