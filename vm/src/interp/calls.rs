@@ -533,7 +533,7 @@ impl Process {
             };
             // The slots are fresh and a plan's are distinct: the `None`
             // replaced needs no drop glue.
-            std::mem::forget(std::mem::replace(dst, Some(v)));
+            std::mem::forget(dst.replace(v));
         }
         debug_assert_eq!(self.stack.len(), first);
         self.push_flow_frame(plan.module, plan.func, base, ctl);
