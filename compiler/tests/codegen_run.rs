@@ -162,6 +162,46 @@ fn if_elif_else_and_case() {
     assert_eq!(out, "mid\na\n1\n");
 }
 
+/// How many connectors the entry function of `src` checks.
+fn connectors(src: &str) -> usize {
+    let m = compile(src);
+    m.funcs[m.entry]
+        .code
+        .iter()
+        .filter(|i| matches!(i, Instr::Connector(_)))
+        .count()
+}
+
+#[test]
+fn an_if_block_whose_branches_cannot_fail_needs_no_connector_after_it() {
+    // Every branch ends with an assignment: the block ends with status 0.
+    assert_eq!(
+        connectors("[x = 1] -> { if x < 2 | then: [r = 1] elif x < 5: [r = 2] else: [r = 3] } -> print(r)"),
+        0
+    );
+    assert_eq!(connectors("[x = 1] -> { if x < 2 | [r = 1] } -> print(r)"), 0);
+    // One branch ends with a job that can fail: the connector stays.
+    assert_eq!(
+        connectors("[x = 1] -> { if x < 2 | then: [r = 1] elif x < 5: ['false'] else: [r = 3] } -> print(r)"),
+        1
+    );
+    let fail = |_: &str| CommandOutcome::Completed {
+        status: 1,
+        stdout: Output::Text(String::new()),
+        stderr: Output::Text("bad".into()),
+    };
+    let (out, o, _) = run_with(
+        "[x = 3] -> { if x < 2 | then: [r = 1] elif x < 5: ['false'] else: [r = 3] } -> print('no')",
+        &[],
+        &fail,
+    );
+    assert_eq!(out, "");
+    assert_eq!(aborted(&o).map(|a| a.0), Some("bad"));
+    let (out, _) =
+        run("[x = 7] -> { if x < 2 | then: [r = 1] elif x < 5: [r = 2] else: [r = 3] } -> print(r, $STATUS)");
+    assert_eq!(out, "3 0\n");
+}
+
 #[test]
 fn block_scope_hides_and_jobflow_scope_is_created() {
     let (out, _) = run("{ x = 'outer' | { x = 'inner' | [x = 'changed'] -> [z = 1] } -> print(x) } -> print(z)");

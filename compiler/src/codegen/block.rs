@@ -30,22 +30,27 @@ impl Gen<'_> {
                         scope.push((binding.name.name.to_string(), slot));
                     }
                 }
-                self.jobflow(body);
+                let can_fail = self.jobflow(body);
                 self.scopes.blocks.pop();
-                true
+                can_fail
             }
+            // An `if` block ends with the status of the branch it ran (0 when
+            // none ran): it can fail only when one of its branches can. When
+            // none can (`then: [r = n] else: [r = a + b]`), no connector
+            // follows it.
             BlockKind::If { cond, body } => {
-                match body {
+                let can_fail = match body {
                     IfBody::Plain(f) => {
                         self.condition(cond.as_ref());
                         let skip = self.jump_if_false();
-                        self.jobflow(f);
+                        let can_fail = self.jobflow(f);
                         let end = self.emit_placeholder();
                         let here = self.here();
                         self.patch(skip, here);
                         self.emit(Instr::SetStatus(0));
                         let here = self.here();
                         self.patch(end, here);
+                        can_fail
                     }
                     IfBody::Clauses {
                         then_body,
@@ -55,7 +60,7 @@ impl Gen<'_> {
                         let mut ends = Vec::new();
                         self.condition(cond.as_ref());
                         let mut next = self.jump_if_false();
-                        self.jobflow(then_body);
+                        let mut can_fail = self.jobflow(then_body);
                         ends.push(self.emit_placeholder());
                         for e in elifs {
                             let here = self.here();
@@ -63,22 +68,23 @@ impl Gen<'_> {
                             self.mark_line(e.keyword_span);
                             self.expr(&e.cond);
                             next = self.jump_if_false();
-                            self.jobflow(&e.body);
+                            can_fail |= self.jobflow(&e.body);
                             ends.push(self.emit_placeholder());
                         }
                         let here = self.here();
                         self.patch(next, here);
                         match else_body {
-                            Some(f) => self.jobflow(f),
+                            Some(f) => can_fail |= self.jobflow(f),
                             None => self.emit(Instr::SetStatus(0)),
                         }
                         let here = self.here();
                         for e in ends {
                             self.patch(e, here);
                         }
+                        can_fail
                     }
-                }
-                true
+                };
+                can_fail
             }
             BlockKind::Case {
                 subjects,
@@ -109,7 +115,9 @@ impl Gen<'_> {
                 }
                 self.emit(Instr::Pop);
                 match else_body {
-                    Some(f) => self.jobflow(f),
+                    Some(f) => {
+                        self.jobflow(f);
+                    }
                     None => self.emit(Instr::SetStatus(1)),
                 }
                 let mut ends = vec![self.emit_placeholder()];

@@ -134,8 +134,11 @@ fn append_operands<'e>(e: &'e Expr, name: &str) -> Option<Vec<&'e Expr>> {
 
 impl Gen<'_> {
     /// Generates a jobflow: each job, and a connector after each job that
-    /// can fail and is followed by another.
-    pub(super) fn jobflow(&mut self, flow: &Jobflow) {
+    /// can fail and is followed by another. Gives whether the jobflow can
+    /// end in a failure: its status is its last job's, so whether that job
+    /// can fail (an empty jobflow leaves the status as it was: it can).
+    pub(super) fn jobflow(&mut self, flow: &Jobflow) -> bool {
+        let mut last_can_fail = true;
         for (i, job) in flow.jobs.iter().enumerate() {
             self.mark_line(job.span);
             let can_fail = match (&job.kind, flow.jobs.get(i + 1)) {
@@ -154,7 +157,9 @@ impl Gen<'_> {
                     self.emit(Instr::Connector(connector(c.kind)));
                 }
             }
+            last_can_fail = can_fail;
         }
+        last_can_fail
     }
 
     /// Stores the top of the stack into what `name` means here (creating

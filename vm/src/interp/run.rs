@@ -109,29 +109,68 @@ impl Process {
                     }
                 }};
             }
-            // `Instr::CallFlow` (the instruction at `pc - 1`), its arguments
-            // pushed.
-            macro_rules! call_flow {
-                ($site:expr) => {{
-                    let site = $site;
-                    if let Some(f) = fuel {
-                        if *f == 0 {
-                            pc -= 1;
-                            save_pc!();
-                            return Ok(Exit::OutOfBudget);
-                        }
-                        *f -= 1;
+            // `return(x)` of the Integer `i` (the instructions up to the
+            // return passed): the caller takes it as a successful job.
+            macro_rules! return_int {
+                ($i:expr) => {{
+                    let i: i64 = $i;
+                    match self.return_with(|| Value::Int(i)) {
+                        // The caller goes on after a success: a connector
+                        // right after its call goes on too, and `[a = $RESULT]`
+                        // after that takes the Integer straight into its slot.
+                        Flow::Switch => match self.frames.last() {
+                            Some(f) if f.module == module && f.func == func => {
+                                pc = f.pc as usize;
+                                sb = f.slot_base as usize;
+                                if let Some(Instr::Connector(_)) = code.get(pc) {
+                                    pc += 1;
+                                }
+                                if let (Some(Instr::LoadResult), Some(Instr::StoreLocal(d))) =
+                                    (code.get(pc), code.get(pc + 1))
+                                {
+                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                                        put(slot, || Value::Int(i));
+                                        pc += 2;
+                                    }
+                                }
+                                continue;
+                            }
+                            _ => continue 'frames,
+                        },
+                        Flow::Exit(x) => return Ok(x),
+                        Flow::Next => continue,
                     }
-                    save_pc!();
-                    match self.call_site_planned(lm, site) {
-                        // Recursion: the same code goes on in this loop.
-                        Some(Ok((m, f, base))) if m == module && f == func => {
-                            pc = 0;
-                            sb = base;
+                }};
+            }
+            // `Instr::JobOk` (the instruction at `pc - 1`): a job succeeded.
+            macro_rules! job_ok {
+                () => {{
+                    let f = top!();
+                    f.status = 0;
+                    f.end = JobEnd::Status;
+                    // `-> return(x)` of an Integer right after, or at the end
+                    // of a forward jump (the end of an `if` branch): the end
+                    // of most sub-flows, without a dispatch for it.
+                    let at = match code.get(pc) {
+                        Some(Instr::Jump(t)) if *t as usize > pc + 1 => *t as usize,
+                        _ => pc,
+                    };
+                    if let (
+                        Some(Instr::LoadLocal(s)),
+                        Some(Instr::Builtin {
+                            job: JobBuiltin::Return,
+                            spec,
+                        }),
+                    ) = (code.get(at), code.get(at + 1))
+                    {
+                        if let (Some(Some(Value::Int(i))), Some(true)) = (
+                            self.slots.get(sb + s.index()),
+                            lm.one_positional.get(spec.index()),
+                        ) {
+                            let i = *i;
+                            pc = at + 2;
+                            return_int!(i);
                         }
-                        Some(Ok(_)) => continue 'frames,
-                        Some(Err(e)) => return Err(e),
-                        None => flow!(self.call_site(ctx, lm, site)),
                     }
                 }};
             }
@@ -234,33 +273,7 @@ impl Process {
                                         job: JobBuiltin::Return,
                                         spec,
                                     }) if lm.one_positional.get(spec.index()).copied().unwrap_or(false) => {
-                                        match self.return_with(|| Value::Int(i)) {
-                                            // The caller goes on after a success: a connector
-                                            // right after its call goes on too, and
-                                            // `[a = $RESULT]` after that takes the Integer
-                                            // straight into its slot.
-                                            Flow::Switch => match self.frames.last() {
-                                                Some(f) if f.module == module && f.func == func => {
-                                                    pc = f.pc as usize;
-                                                    sb = f.slot_base as usize;
-                                                    if let Some(Instr::Connector(_)) = code.get(pc) {
-                                                        pc += 1;
-                                                    }
-                                                    if let (Some(Instr::LoadResult), Some(Instr::StoreLocal(d))) =
-                                                        (code.get(pc), code.get(pc + 1))
-                                                    {
-                                                        if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                                            put(slot, || Value::Int(i));
-                                                            pc += 2;
-                                                        }
-                                                    }
-                                                    continue;
-                                                }
-                                                _ => continue 'frames,
-                                            },
-                                            Flow::Exit(x) => return Ok(x),
-                                            Flow::Next => continue,
-                                        }
+                                        return_int!(i);
                                     }
                                     _ => {}
                                 }
@@ -555,12 +568,6 @@ impl Process {
                                     }
                                 }
                                 value::push_in_place(&mut self.stack, || Value::Int(r));
-                                // The argument of a call (`[./f: n = n - 1]`): the
-                                // call goes on without a dispatch.
-                                if let Some(Instr::CallFlow(site)) = code.get(pc) {
-                                    pc += 1;
-                                    call_flow!(*site);
-                                }
                                 continue;
                             }
                         }
@@ -692,33 +699,7 @@ impl Process {
                     Instr::CallBuiltin { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, false)),
                     Instr::CallMethod { argc, name } => flow!(self.call_method(ctx, lm, argc, name, false)),
 
-                    Instr::JobOk => {
-                        let f = top!();
-                        f.status = 0;
-                        f.end = JobEnd::Status;
-                        // Every connector goes on after a success: one right
-                        // after, or at the end of a jump (the end of an `if`
-                        // branch), is passed over. The jump itself is taken
-                        // here (the end of a loop body), counted as the Jump
-                        // counts it; a spent budget is left to the Jump.
-                        match code.get(pc) {
-                            Some(Instr::Connector(_)) => pc += 1,
-                            Some(Instr::Jump(t)) if *t as usize > pc + 1 || !matches!(fuel, Some(0)) => {
-                                let t = *t as usize;
-                                if t <= pc + 1 {
-                                    if let Some(f) = fuel {
-                                        *f -= 1;
-                                    }
-                                }
-                                pc = if let Some(Instr::Connector(_)) = code.get(t) {
-                                    t + 1
-                                } else {
-                                    t
-                                };
-                            }
-                            _ => {}
-                        }
-                    }
+                    Instr::JobOk => job_ok!(),
                     Instr::SetStatus(n) => {
                         let f = top!();
                         f.status = i64::from(n);
@@ -726,7 +707,27 @@ impl Process {
                     }
                     Instr::CtlOverride(set) => self.ctl_override = Some(set),
                     Instr::Exec(spec) => flow!(self.exec_job(ctx, lm, spec)),
-                    Instr::CallFlow(site) => call_flow!(site),
+                    Instr::CallFlow(site) => {
+                        if let Some(f) = fuel {
+                            if *f == 0 {
+                                pc -= 1;
+                                save_pc!();
+                                return Ok(Exit::OutOfBudget);
+                            }
+                            *f -= 1;
+                        }
+                        save_pc!();
+                        match self.call_site_planned(lm, site) {
+                            // Recursion: the same code goes on in this loop.
+                            Some(Ok((m, f, base))) if m == module && f == func => {
+                                pc = 0;
+                                sb = base;
+                            }
+                            Some(Ok(_)) => continue 'frames,
+                            Some(Err(e)) => return Err(e),
+                            None => flow!(self.call_site(ctx, lm, site)),
+                        }
+                    }
                     Instr::CallJob(spec) => flow!(self.call_value_job(ctx, lm, spec)),
                     Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, true)),
                     Instr::CallMethodJob { argc, name } => {
