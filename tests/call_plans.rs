@@ -34,6 +34,32 @@ fn repeated_calls_through_one_site_bind_like_the_first() {
     );
 }
 
+/// Arguments in parameter order move into the callee as one block: values
+/// that own something (Strings, Arrays) move without being copied or
+/// dropped twice, and an Array stays shared with the caller.
+#[test]
+fn planned_calls_move_owned_arguments_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "h.jf",
+        "|t|\n|a|\n|n = 1|\n[a.add_item: t] -> return(t + string(n) + ':' + string(length(a)))\n",
+    );
+    write(
+        dir.path(),
+        "main.jf",
+        "[s = '', a = []] ->\n\
+         { for i in 3 | [./h: 'x' + string(i), a] -> [s = s + $RESULT + ' '] } ->\n\
+         { for i in 2 | [./h: t = 'y', a = a, n = i] -> [s = s + $RESULT + ' '] } ->\n\
+         print(s, a)\n",
+    );
+    let (out, err, status) = run_main(dir.path(), &[]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        ("x01:1 x11:2 x21:3 y0:4 y1:5  ['x0', 'x1', 'x2', 'y', 'y']\n", "", 0)
+    );
+}
+
 #[test]
 fn a_planned_site_still_hits_the_depth_limit_as_a_runtime_error() {
     let dir = tempfile::tempdir().expect("tempdir");
