@@ -174,6 +174,21 @@ impl Process {
                     }
                 }};
             }
+            // The value `make` builds: into the slot of a `StoreLocal` right
+            // after (`[x = …]`, no trip through the operand stack), or pushed.
+            // Either way it is written in place (see `push_in_place`).
+            macro_rules! store_or_push {
+                ($make:expr) => {{
+                    if let Some(Instr::StoreLocal(d)) = code.get(pc) {
+                        pc += 1;
+                        if let Some(slot) = self.slots.get_mut(sb + d.index()) {
+                            put(slot, $make);
+                        }
+                    } else {
+                        value::push_in_place(&mut self.stack, $make);
+                    }
+                }};
+            }
             macro_rules! top {
                 () => {
                     match self.frames.last_mut() {
@@ -249,14 +264,7 @@ impl Process {
                                         {
                                             if let Some(r) = i.checked_add(*j) {
                                                 pc += 2;
-                                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
-                                                    pc += 1;
-                                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                                        put(slot, || Value::Int(r));
-                                                    }
-                                                } else {
-                                                    value::push_in_place(&mut self.stack, || Value::Int(r));
-                                                }
+                                                store_or_push!(|| Value::Int(r));
                                                 continue;
                                             }
                                         }
@@ -284,14 +292,7 @@ impl Process {
                             // iterable of `for`): the same, for the Rc handle.
                             Some(Some(Value::Array(a))) if !matches!(code.get(pc), Some(Instr::Builtin { .. })) => {
                                 let a = a.clone();
-                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
-                                    pc += 1;
-                                    if let Some(slot) = self.slots.get_mut(sb + d.index()) {
-                                        put(slot, || Value::Array(a));
-                                    }
-                                } else {
-                                    value::push_in_place(&mut self.stack, || Value::Array(a));
-                                }
+                                store_or_push!(|| Value::Array(a));
                                 continue;
                             }
                             Some(Some(v)) => v.clone(),
@@ -845,14 +846,7 @@ impl Process {
                                     Some(s) => put(s, || Value::Int(n + 1)),
                                     None => {}
                                 }
-                                if let Some(Instr::StoreLocal(d)) = code.get(pc) {
-                                    pc += 1;
-                                    if let Some(s) = self.slots.get_mut(sb + d.index()) {
-                                        put(s, || $v);
-                                    }
-                                } else {
-                                    value::push_in_place(&mut self.stack, || $v);
-                                }
+                                store_or_push!(|| $v);
                             }};
                         }
                         // An Integer item (a range, an Array of Integers) is written
