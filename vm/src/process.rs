@@ -396,6 +396,8 @@ impl Process {
                     return Step::Suspended(effect);
                 }
                 Ok(crate::interp::Exit::OutOfBudget) => return Step::OutOfBudget,
+                // Not given by the general loop; running on is all it asks.
+                Ok(crate::interp::Exit::Cold) => {}
                 Err(abnormal) => {
                     if let Some(o) = self.unwind(abnormal) {
                         self.finished = Some(o.clone());

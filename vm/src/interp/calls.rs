@@ -941,7 +941,7 @@ impl Process {
         // Built in its element: a frame built on the side and copied on
         // stalls store forwarding (see `push_in_place`).
         let (stack_base, handler_base) = (self.stack.len() as u32, self.handlers.len() as u32);
-        crate::value::push_in_place(&mut self.frames, || Frame {
+        crate::value::push_in_place(&mut self.frames, move || Frame {
             module,
             func,
             pc: 0,

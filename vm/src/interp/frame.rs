@@ -22,13 +22,20 @@ pub fn empty_ctl() -> CtlSet {
 /// calls at every store (a tenth of a `for` loop's time over an Array).
 #[inline(always)]
 pub(crate) fn put(slot: &mut Option<Value>, make: impl FnOnce() -> Value) {
-    if matches!(
-        slot,
-        None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
-    ) {
+    if is_plain(slot.as_ref()) {
         std::mem::forget(slot.take());
     }
     *slot = Some(make());
+}
+
+/// Whether a slot or status variable owns nothing (empty, an Integer, a
+/// Boolean, a Float, `null`): letting it go needs no drop glue.
+#[inline(always)]
+pub(crate) fn is_plain(v: Option<&Value>) -> bool {
+    matches!(
+        v,
+        None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
+    )
 }
 
 /// The outcome kind of the last job (`language.md` 7).

@@ -25,6 +25,9 @@ pub(crate) enum Exit {
     Suspended(Pending, Effect),
     /// The step budget ran out.
     OutOfBudget,
+    /// (The hot dispatch loop only.) The next instruction is one for the
+    /// general loop, which goes on from the running frame's pc.
+    Cold,
 }
 
 /// An abnormal end on its way to a `try` handler or the end of the process.

@@ -29,6 +29,17 @@ impl Process {
     /// Runs instructions until the process ends, suspends, runs out of fuel
     /// or meets an abnormal end (returned as `Err` for [`Process::unwind`]).
     pub(crate) fn exec(&mut self, ctx: &mut RunContext<'_>, fuel: &mut Option<u64>) -> Result<Exit, Abnormal> {
+        self.exec_in::<false>(ctx, fuel)
+    }
+
+    /// The dispatch loop, in two instances from one source. The general one
+    /// (`HOT` false) runs every instruction. The hot one runs only the
+    /// instructions of arithmetic on locals, jumps, jobs and sub-flow calls
+    /// and returns [`Exit::Cold`] before any other: without the code of the
+    /// others, its loop keeps its state in registers. The general loop
+    /// enters the hot one at each sub-flow call, so recursion runs there.
+    #[inline(never)]
+    fn exec_in<const HOT: bool>(&mut self, ctx: &mut RunContext<'_>, fuel: &mut Option<u64>) -> Result<Exit, Abnormal> {
         // The running frame's module, held across frame switches: a call
         // or return within one module takes no reference count.
         let mut held: Option<(u32, Rc<LinkedModule>)> = None;
@@ -58,6 +69,17 @@ impl Process {
                 () => {
                     if let Some(f) = self.frames.last_mut() {
                         f.pc = pc as u32;
+                    }
+                };
+            }
+            // An instruction the hot loop leaves to the general one: given
+            // back untouched (before any effect of it), at its own pc.
+            macro_rules! cold {
+                () => {
+                    if HOT {
+                        pc -= 1;
+                        save_pc!();
+                        return Ok(Exit::Cold);
                     }
                 };
             }
@@ -199,12 +221,10 @@ impl Process {
             }
 
             loop {
-                let ins = match code.get(pc) {
-                    Some(i) => *i,
-                    None => Instr::End,
-                };
+                // Matched in place: each arm reads the operands it uses.
+                let ins = code.get(pc).unwrap_or(&Instr::End);
                 pc += 1;
-                match ins {
+                match *ins {
                     Instr::PushNull => self.stack.push(Value::Null),
                     Instr::PushTrue => self.stack.push(Value::Bool(true)),
                     Instr::PushFalse => self.stack.push(Value::Bool(false)),
@@ -215,10 +235,12 @@ impl Process {
                         None => fail!(Abnormal::new("corrupt module: constant out of range")),
                     },
                     Instr::PushPath(c) => {
+                        cold!();
                         let v = tryv!(self.path_value(ctx, lm, c));
                         self.stack.push(v);
                     }
                     Instr::PushBuiltin(i) => {
+                        cold!();
                         let name = lm.module.imports.get(i).map(|i| i.name.clone()).unwrap_or_default();
                         if lm.imports.get(i.index()).copied().flatten().is_none() {
                             fail!(Abnormal::new(format!("name '{name}' is not defined")));
@@ -327,10 +349,12 @@ impl Process {
                         }
                     }
                     Instr::LoadCtl(c) => {
+                        cold!();
                         let v = top!().ctl[c.index()].clone();
                         self.stack.push(v);
                     }
                     Instr::StoreCtl(c) => {
+                        cold!();
                         let v = self.pop();
                         std::rc::Rc::make_mut(&mut top!().ctl)[c.index()] = v;
                     }
@@ -367,6 +391,7 @@ impl Process {
                         }
                     }
                     Instr::LoadError => {
+                        cold!();
                         let v = match &top!().error {
                             Some(v) => v.clone(),
                             None => self.fresh_empty(),
@@ -374,10 +399,14 @@ impl Process {
                         self.stack.push(v);
                     }
                     Instr::LoadDebug => {
+                        cold!();
                         let v = top!().debug.clone();
                         self.stack.push(v);
                     }
-                    Instr::LoadEnv => self.stack.push(self.env.clone()),
+                    Instr::LoadEnv => {
+                        cold!();
+                        self.stack.push(self.env.clone());
+                    }
                     Instr::Pop => {
                         self.stack.pop();
                     }
@@ -419,11 +448,13 @@ impl Process {
                         *self.top_mut() = r;
                     }
                     Instr::Div => {
+                        cold!();
                         let b = self.pop();
                         let r = tryv!(value::div(self.top_mut(), &b));
                         *self.top_mut() = r;
                     }
                     Instr::Mod => {
+                        cold!();
                         let b = self.pop();
                         let a = self.top_mut();
                         if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
@@ -437,18 +468,22 @@ impl Process {
                         *self.top_mut() = r;
                     }
                     Instr::Neg => {
+                        cold!();
                         let r = tryv!(value::neg(self.top_mut()));
                         *self.top_mut() = r;
                     }
                     Instr::Pos => {
+                        cold!();
                         let r = tryv!(value::pos(self.top_mut()));
                         *self.top_mut() = r;
                     }
                     Instr::Not => {
+                        cold!();
                         let t = self.top_mut();
                         *t = Value::Bool(!t.truthy());
                     }
                     Instr::Compare(op) => {
+                        cold!();
                         let b = self.pop();
                         let a = self.top_mut();
                         let r = match (&*a, &b) {
@@ -458,6 +493,7 @@ impl Process {
                         *self.top_mut() = Value::Bool(r);
                     }
                     Instr::ChainCompare { op, target } => {
+                        cold!();
                         let b = self.pop();
                         let a = self.pop();
                         let r = match (&a, &b) {
@@ -472,6 +508,7 @@ impl Process {
                         }
                     }
                     Instr::In | Instr::NotIn => {
+                        cold!();
                         let b = self.pop();
                         let a = self.pop();
                         let r = tryv!(self.contains(ctx, &b, &a));
@@ -607,11 +644,13 @@ impl Process {
                     }
 
                     Instr::MakeArray(n) => {
+                        cold!();
                         let first = self.stack.len().saturating_sub(n as usize);
                         let items = self.stack.split_off(first);
                         self.stack.push(Value::array(items));
                     }
                     Instr::MakeDict(n) => {
+                        cold!();
                         let first = self.stack.len().saturating_sub(2 * n as usize);
                         let items = self.stack.split_off(first);
                         let mut it = items.into_iter();
@@ -623,36 +662,42 @@ impl Process {
                         self.stack.push(d);
                     }
                     Instr::GetAttr(name) => {
+                        cold!();
                         let v = self.pop();
                         let name = lm.module.const_str(name).unwrap_or_default();
                         let r = tryv!(self.get_attr(ctx, &v, name));
                         self.stack.push(r);
                     }
                     Instr::GetIndex => {
+                        cold!();
                         let k = self.pop();
                         let v = self.pop();
                         let r = tryv!(self.get_index(ctx, &v, &k));
                         self.stack.push(r);
                     }
                     Instr::SetAttr(name) => {
+                        cold!();
                         let container = self.pop();
                         let v = self.pop();
                         let name = lm.module.const_str(name).unwrap_or_default();
                         tryv!(super::ops::set_attr(&container, name, v, ctx.objects));
                     }
                     Instr::SetIndex => {
+                        cold!();
                         let key = self.pop();
                         let container = self.pop();
                         let v = self.pop();
                         tryv!(super::ops::set_index(&container, key, v, ctx.objects));
                     }
                     Instr::ToStr => {
+                        cold!();
                         let t = self.top_mut();
                         if !matches!(t, Value::Str(_)) {
                             *t = Value::str(t.to_str_form());
                         }
                     }
                     Instr::Concat(n) => {
+                        cold!();
                         let first = self.stack.len().saturating_sub(n as usize);
                         let mut out = String::new();
                         for v in &self.stack[first..] {
@@ -662,6 +707,7 @@ impl Process {
                         self.stack.push(Value::str(out));
                     }
                     Instr::InterpLocal { slot, text } => {
+                        cold!();
                         let v = match self.slots.get(sb + slot.index()) {
                             Some(Some(Value::Str(s))) => Value::Str(s.clone()),
                             Some(Some(v)) => Value::str(v.to_str_form()),
@@ -673,11 +719,13 @@ impl Process {
                         self.stack.push(v);
                     }
                     Instr::MakePattern { kind, ignore_case } => {
+                        cold!();
                         let text = self.pop();
                         let p = tryv!(Value::pattern(kind, ignore_case, text));
                         self.stack.push(p);
                     }
                     Instr::JoinWords(n) => {
+                        cold!();
                         let first = self.stack.len().saturating_sub(n as usize);
                         let mut out = String::new();
                         for (i, v) in self.stack[first..].iter().enumerate() {
@@ -690,15 +738,25 @@ impl Process {
                         self.stack.push(Value::str(out));
                     }
                     Instr::CaseMatch => {
+                        cold!();
                         let pat = self.pop();
                         let subject = self.top_mut();
                         let r = tryv!(value::case_match(&pat, subject));
                         self.stack.push(Value::Bool(r));
                     }
 
-                    Instr::Call(spec) => flow!(self.call_value_expr(ctx, lm, spec)),
-                    Instr::CallBuiltin { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, false)),
-                    Instr::CallMethod { argc, name } => flow!(self.call_method(ctx, lm, argc, name, false)),
+                    Instr::Call(spec) => {
+                        cold!();
+                        flow!(self.call_value_expr(ctx, lm, spec))
+                    }
+                    Instr::CallBuiltin { argc, import } => {
+                        cold!();
+                        flow!(self.call_builtin(ctx, lm, argc, import, false))
+                    }
+                    Instr::CallMethod { argc, name } => {
+                        cold!();
+                        flow!(self.call_method(ctx, lm, argc, name, false))
+                    }
 
                     Instr::JobOk => job_ok!(),
                     Instr::SetStatus(n) => {
@@ -706,8 +764,14 @@ impl Process {
                         f.status = i64::from(n);
                         f.end = JobEnd::Status;
                     }
-                    Instr::CtlOverride(set) => self.ctl_override = Some(set),
-                    Instr::Exec(spec) => flow!(self.exec_job(ctx, lm, spec)),
+                    Instr::CtlOverride(set) => {
+                        cold!();
+                        self.ctl_override = Some(set);
+                    }
+                    Instr::Exec(spec) => {
+                        cold!();
+                        flow!(self.exec_job(ctx, lm, spec))
+                    }
                     Instr::CallFlow(site) => {
                         if let Some(f) = fuel {
                             if *f == 0 {
@@ -720,25 +784,55 @@ impl Process {
                         save_pc!();
                         match self.call_site_planned(lm, site) {
                             // Recursion: the same code goes on in this loop.
-                            Some(Ok((m, f, base))) if m == module && f == func => {
+                            Some(Ok((m, f, base))) if HOT && m == module && f == func => {
                                 pc = 0;
                                 sb = base;
                             }
-                            Some(Ok(_)) => continue 'frames,
+                            Some(Ok(_)) if HOT => continue 'frames,
+                            // The general loop runs the callee in the hot one
+                            // and takes over where that meets another
+                            // instruction.
+                            Some(Ok(_)) => match self.exec_in::<true>(ctx, fuel)? {
+                                Exit::Cold => continue 'frames,
+                                x => return Ok(x),
+                            },
                             Some(Err(e)) => return Err(e),
-                            None => flow!(self.call_site(ctx, lm, site)),
+                            None => {
+                                if HOT {
+                                    // Run again by the general loop: its step is counted there.
+                                    if let Some(f) = fuel.as_mut() {
+                                        *f += 1;
+                                    }
+                                }
+                                cold!();
+                                flow!(self.call_site(ctx, lm, site))
+                            }
                         }
                     }
-                    Instr::CallJob(spec) => flow!(self.call_value_job(ctx, lm, spec)),
-                    Instr::CallBuiltinJob { argc, import } => flow!(self.call_builtin(ctx, lm, argc, import, true)),
+                    Instr::CallJob(spec) => {
+                        cold!();
+                        flow!(self.call_value_job(ctx, lm, spec))
+                    }
+                    Instr::CallBuiltinJob { argc, import } => {
+                        cold!();
+                        flow!(self.call_builtin(ctx, lm, argc, import, true))
+                    }
                     Instr::CallMethodJob { argc, name } => {
+                        cold!();
                         if !(argc == 1 && self.add_item_job(lm, name)) {
                             flow!(self.call_method(ctx, lm, argc, name, true))
                         }
                     }
-                    Instr::Builtin { job, spec } => flow!(self.builtin_job(ctx, lm, job, spec)),
-                    Instr::SelfCall => flow!(self.self_call()),
+                    Instr::Builtin { job, spec } => {
+                        cold!();
+                        flow!(self.builtin_job(ctx, lm, job, spec))
+                    }
+                    Instr::SelfCall => {
+                        cold!();
+                        flow!(self.self_call())
+                    }
                     Instr::SaveParams => {
+                        cold!();
                         let end = sb + usize::from(body.slot_count);
                         let slots = self.slots.get(sb..end).map(<[_]>::to_vec).unwrap_or_default();
                         let f = top!();
@@ -768,6 +862,7 @@ impl Process {
                         }
                     }
                     Instr::Unavailable(c) => {
+                        cold!();
                         let msg = lm
                             .module
                             .const_str(c)
@@ -816,11 +911,13 @@ impl Process {
                         }
                     }
                     Instr::JumpIfSet { slot, target } => {
+                        cold!();
                         if matches!(self.slots.get(sb + slot.index()), Some(Some(_))) {
                             pc = target as usize;
                         }
                     }
                     Instr::ForPrep(slot) => {
+                        cold!();
                         let iterable = self.pop();
                         let state = tryv!(self.for_state(ctx, iterable));
                         let i = sb + slot.index();
@@ -832,6 +929,7 @@ impl Process {
                         }
                     }
                     Instr::ForNext { slot, target } => {
+                        cold!();
                         let i = sb + slot.index();
                         let n = match self.slots.get(i + 1) {
                             Some(Some(Value::Int(n))) => *n,
@@ -876,18 +974,38 @@ impl Process {
                         }
                     }
                     Instr::TryBegin(target) => {
+                        cold!();
                         let frame = (self.frames.len() - 1) as u32;
                         self.handlers.push(super::frame::Handler { frame, target });
                     }
                     Instr::TryEnd => {
+                        cold!();
                         self.handlers.pop();
                     }
-                    Instr::Spawn { slot, target } => flow!(self.spawn(ctx, slot, target)),
-                    Instr::Join(slot) => flow!(self.join(ctx, slot)),
-                    Instr::EventArm { mode, spec } => flow!(self.event_arm(ctx, lm, mode, spec)),
-                    Instr::EventWait(slot) => flow!(self.event_wait(ctx, slot)),
-                    Instr::SessionOpen { .. } => flow!(self.session_open(ctx, lm)),
-                    Instr::SessionClose(slot) => flow!(self.session_close(ctx, slot)),
+                    Instr::Spawn { slot, target } => {
+                        cold!();
+                        flow!(self.spawn(ctx, slot, target))
+                    }
+                    Instr::Join(slot) => {
+                        cold!();
+                        flow!(self.join(ctx, slot))
+                    }
+                    Instr::EventArm { mode, spec } => {
+                        cold!();
+                        flow!(self.event_arm(ctx, lm, mode, spec))
+                    }
+                    Instr::EventWait(slot) => {
+                        cold!();
+                        flow!(self.event_wait(ctx, slot))
+                    }
+                    Instr::SessionOpen { .. } => {
+                        cold!();
+                        flow!(self.session_open(ctx, lm))
+                    }
+                    Instr::SessionClose(slot) => {
+                        cold!();
+                        flow!(self.session_close(ctx, slot))
+                    }
                     Instr::End => {
                         let f = top!();
                         // The frame ends here: its status variables move to the caller.

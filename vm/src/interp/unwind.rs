@@ -1,7 +1,7 @@
 //! Leaving frames: returns, `self()` restarts, and abnormal ends unwinding to
 //! the innermost `try` (or ending the process).
 
-use super::frame::{Frame, JobEnd};
+use super::frame::{is_plain, Frame, JobEnd};
 use super::run::Flow;
 use super::{Abnormal, Exit};
 use crate::process::{EndKind, Outcome, Process, RuntimeError};
@@ -78,29 +78,27 @@ impl Process {
         self.handlers.truncate(handlers);
         self.ctl_override = None;
         let depth = self.frames.len() - 1;
-        // Taken apart rather than truncated: the fields that mostly own
-        // nothing (an Integer `$RESULT`, no `$ERROR`) skip the frame's
-        // out-of-line drop glue.
-        if let Some(Frame {
-            result,
-            error,
-            debug,
-            ctl,
-            saved,
-            ..
-        }) = self.frames.pop()
-        {
-            if let Some(v) = result {
-                drop_value(v);
-            }
-            if let Some(v) = error {
-                drop_value(v);
-            }
-            drop_value(debug);
+        // Looked at in place rather than truncated: a frame whose status
+        // variables own nothing (an Integer `$RESULT`, no `$ERROR`) and that
+        // kept no parameters only gives back its control variables, without
+        // the frame's out-of-line drop glue or a copy of it.
+        let plain = self.frames.last().is_some_and(|f| {
+            is_plain(f.result.as_ref()) & is_plain(f.error.as_ref()) & is_plain(Some(&f.debug)) & f.saved.is_none()
+        });
+        if plain {
+            let len = depth;
+            let ctl = self.frames.get(len).map(|f| {
+                // SAFETY: the control variables are moved out of the last
+                // frame, which the length cut right after gives up without
+                // dropping: its other fields own nothing (`plain`).
+                unsafe { std::ptr::read(&f.ctl) }
+            });
+            // SAFETY: `len` is one less than the length (the frame is there),
+            // and the element cut off owns nothing any more (see above).
+            unsafe { self.frames.set_len(len) };
             drop(ctl);
-            if saved.is_some() {
-                drop_saved(saved);
-            }
+        } else {
+            drop_frame(self.frames.pop());
         }
         if tracing::enabled!(target: FLOW_TARGET, tracing::Level::INFO) {
             self.trace_flow_return(module, func, status);
@@ -248,10 +246,10 @@ fn drop_owning(v: Value) {
     drop(v);
 }
 
-/// Drops a frame's kept parameters (`self()`), out of line.
+/// Drops a frame that owns more than its control variables, out of line.
 #[inline(never)]
-fn drop_saved(saved: Option<Box<super::frame::SavedParams>>) {
-    drop(saved);
+fn drop_frame(frame: Option<Frame>) {
+    drop(frame);
 }
 
 /// Truncates a frame's slots (or any value window) to `len`, dropping the
@@ -265,12 +263,7 @@ pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
     // to release, so no drop glue to run element by element.
     // Folded without an early exit: a frame has a few slots, and a branch
     // per slot costs more than looking at them all.
-    let plain = tail.iter().fold(true, |all, s| {
-        all & matches!(
-            s,
-            None | Some(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))
-        )
-    });
+    let plain = tail.iter().fold(true, |all, s| all & is_plain(s.as_ref()));
     if plain {
         // SAFETY: `len` is at most the current length (the `get` above), so
         // no uninitialized element comes into view; the elements cut off own
