@@ -73,3 +73,26 @@ fn a_planned_site_still_hits_the_depth_limit_as_a_runtime_error() {
     assert_eq!(status, 0, "{out}");
     assert!(out.starts_with("caught 1 maximum call depth exceeded"), "{out}");
 }
+
+/// Recursion runs in the hot instance of the dispatch loop, which gives
+/// each other instruction (here `print`) back to the general loop and
+/// stops where the scheduler's step budget (2,000 steps) runs out; the run
+/// goes on each time exactly where it stopped.
+#[test]
+fn recursion_through_other_instructions_and_step_budgets_runs_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "t.jf",
+        "|n|\n\
+         { if n % 1000 == 0 | then: print('at', n) } ->\n\
+         { if n > 0 | then: [./t: n = n - 1] -> [r = $RESULT] else: [r = 0] } ->\n\
+         return(r + n)\n",
+    );
+    write(dir.path(), "main.jf", "[./t: n = 2500] -> print('sum', $RESULT)\n");
+    let (out, err, status) = run_main(dir.path(), &[]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        ("at 2000\nat 1000\nat 0\nsum 3126250\n", "", 0)
+    );
+}
