@@ -261,9 +261,7 @@ pub(crate) fn truncate_values(slots: &mut Vec<Option<Value>>, len: usize) {
     };
     // The common case, a frame holding Integers, Booleans and nulls: nothing
     // to release, so no drop glue to run element by element.
-    // Folded without an early exit: a frame has a few slots, and a branch
-    // per slot costs more than looking at them all.
-    let plain = tail.iter().fold(true, |all, s| all & is_plain(s.as_ref()));
+    let plain = tail.iter().all(|s| is_plain(s.as_ref()));
     if plain {
         // SAFETY: `len` is at most the current length (the `get` above), so
         // no uninitialized element comes into view; the elements cut off own

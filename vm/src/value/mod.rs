@@ -71,16 +71,8 @@ pub(crate) fn push_in_place<T>(values: &mut Vec<T>, make: impl FnOnce() -> T) {
 /// A jobflow value.
 #[derive(Clone, Debug)]
 pub enum Value {
-    /// `null`.
-    Null,
-    /// `true`, `false` (not numbers: `true == 1` is false).
-    Bool(bool),
-    /// An Integer in the i64 fast path.
-    Int(i64),
     /// An Integer beyond i64 (never holds a value that fits in i64).
     BigInt(Rc<num_bigint::BigInt>),
-    /// IEEE-754 binary64.
-    Float(f64),
     /// Immutable text (appended in place only when nothing else holds it).
     Str(Str),
     /// Immutable bytes.
@@ -111,6 +103,17 @@ pub enum Value {
     SessionChannel(u64),
     /// A handle to a process, by pid.
     Process(u64),
+    // The variants that own nothing come last, next to the tag of an empty
+    // `Option<Value>` slot: "owns nothing" is one comparison of the tag
+    // (`frame::is_plain`, at every store and return).
+    /// `null`.
+    Null,
+    /// `true`, `false` (not numbers: `true == 1` is false).
+    Bool(bool),
+    /// An Integer in the i64 fast path.
+    Int(i64),
+    /// IEEE-754 binary64.
+    Float(f64),
 }
 
 /// A String value: immutable text behind a thin reference-counted pointer
