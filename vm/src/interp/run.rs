@@ -173,10 +173,14 @@ impl Process {
                     // `-> return(x)` of an Integer right after, or at the end
                     // of a forward jump (the end of an `if` branch): the end
                     // of most sub-flows, without a dispatch for it.
-                    let at = match code.get(pc) {
-                        Some(Instr::Jump(t)) if *t as usize > pc + 1 => *t as usize,
+                    // Chosen without a branch (a select): which of the two
+                    // forms comes is the flow's data (an `if` taken or not),
+                    // so a branch on it would be mispredicted often.
+                    let jump = match code.get(pc) {
+                        Some(Instr::Jump(t)) => *t as usize,
                         _ => pc,
                     };
+                    let at = jump.max(pc);
                     if let (
                         Some(Instr::LoadLocal(s)),
                         Some(Instr::Builtin {
