@@ -83,6 +83,13 @@ impl Process {
                     }
                 };
             }
+            // A helper's flow for an instruction the hot loop leaves alone.
+            macro_rules! cold_flow {
+                ($e:expr) => {{
+                    cold!();
+                    flow!($e)
+                }};
+            }
             macro_rules! fail {
                 ($e:expr) => {{
                     save_pc!();
@@ -749,18 +756,9 @@ impl Process {
                         self.stack.push(Value::Bool(r));
                     }
 
-                    Instr::Call(spec) => {
-                        cold!();
-                        flow!(self.call_value_expr(ctx, lm, spec))
-                    }
-                    Instr::CallBuiltin { argc, import } => {
-                        cold!();
-                        flow!(self.call_builtin(ctx, lm, argc, import, false))
-                    }
-                    Instr::CallMethod { argc, name } => {
-                        cold!();
-                        flow!(self.call_method(ctx, lm, argc, name, false))
-                    }
+                    Instr::Call(spec) => cold_flow!(self.call_value_expr(ctx, lm, spec)),
+                    Instr::CallBuiltin { argc, import } => cold_flow!(self.call_builtin(ctx, lm, argc, import, false)),
+                    Instr::CallMethod { argc, name } => cold_flow!(self.call_method(ctx, lm, argc, name, false)),
 
                     Instr::JobOk => job_ok!(),
                     Instr::SetStatus(n) => {
@@ -772,10 +770,7 @@ impl Process {
                         cold!();
                         self.ctl_override = Some(set);
                     }
-                    Instr::Exec(spec) => {
-                        cold!();
-                        flow!(self.exec_job(ctx, lm, spec))
-                    }
+                    Instr::Exec(spec) => cold_flow!(self.exec_job(ctx, lm, spec)),
                     Instr::CallFlow(site) => {
                         if let Some(f) = fuel {
                             if *f == 0 {
@@ -813,13 +808,9 @@ impl Process {
                             }
                         }
                     }
-                    Instr::CallJob(spec) => {
-                        cold!();
-                        flow!(self.call_value_job(ctx, lm, spec))
-                    }
+                    Instr::CallJob(spec) => cold_flow!(self.call_value_job(ctx, lm, spec)),
                     Instr::CallBuiltinJob { argc, import } => {
-                        cold!();
-                        flow!(self.call_builtin(ctx, lm, argc, import, true))
+                        cold_flow!(self.call_builtin(ctx, lm, argc, import, true))
                     }
                     Instr::CallMethodJob { argc, name } => {
                         cold!();
@@ -827,14 +818,8 @@ impl Process {
                             flow!(self.call_method(ctx, lm, argc, name, true))
                         }
                     }
-                    Instr::Builtin { job, spec } => {
-                        cold!();
-                        flow!(self.builtin_job(ctx, lm, job, spec))
-                    }
-                    Instr::SelfCall => {
-                        cold!();
-                        flow!(self.self_call())
-                    }
+                    Instr::Builtin { job, spec } => cold_flow!(self.builtin_job(ctx, lm, job, spec)),
+                    Instr::SelfCall => cold_flow!(self.self_call()),
                     Instr::SaveParams => {
                         cold!();
                         let end = sb + usize::from(body.slot_count);
@@ -986,30 +971,12 @@ impl Process {
                         cold!();
                         self.handlers.pop();
                     }
-                    Instr::Spawn { slot, target } => {
-                        cold!();
-                        flow!(self.spawn(ctx, slot, target))
-                    }
-                    Instr::Join(slot) => {
-                        cold!();
-                        flow!(self.join(ctx, slot))
-                    }
-                    Instr::EventArm { mode, spec } => {
-                        cold!();
-                        flow!(self.event_arm(ctx, lm, mode, spec))
-                    }
-                    Instr::EventWait(slot) => {
-                        cold!();
-                        flow!(self.event_wait(ctx, slot))
-                    }
-                    Instr::SessionOpen { .. } => {
-                        cold!();
-                        flow!(self.session_open(ctx, lm))
-                    }
-                    Instr::SessionClose(slot) => {
-                        cold!();
-                        flow!(self.session_close(ctx, slot))
-                    }
+                    Instr::Spawn { slot, target } => cold_flow!(self.spawn(ctx, slot, target)),
+                    Instr::Join(slot) => cold_flow!(self.join(ctx, slot)),
+                    Instr::EventArm { mode, spec } => cold_flow!(self.event_arm(ctx, lm, mode, spec)),
+                    Instr::EventWait(slot) => cold_flow!(self.event_wait(ctx, slot)),
+                    Instr::SessionOpen { .. } => cold_flow!(self.session_open(ctx, lm)),
+                    Instr::SessionClose(slot) => cold_flow!(self.session_close(ctx, slot)),
                     Instr::End => {
                         let f = top!();
                         // The frame ends here: its status variables move to the caller.

@@ -86,16 +86,15 @@ impl Process {
             is_plain(f.result.as_ref()) & is_plain(f.error.as_ref()) & is_plain(Some(&f.debug)) & f.saved.is_none()
         });
         if plain {
-            let len = depth;
-            let ctl = self.frames.get(len).map(|f| {
+            let ctl = self.frames.get(depth).map(|f| {
                 // SAFETY: the control variables are moved out of the last
                 // frame, which the length cut right after gives up without
                 // dropping: its other fields own nothing (`plain`).
                 unsafe { std::ptr::read(&f.ctl) }
             });
-            // SAFETY: `len` is one less than the length (the frame is there),
-            // and the element cut off owns nothing any more (see above).
-            unsafe { self.frames.set_len(len) };
+            // SAFETY: `depth` is one less than the length (the frame is
+            // there), and the element cut off owns nothing any more (above).
+            unsafe { self.frames.set_len(depth) };
             drop(ctl);
         } else {
             drop_frame(self.frames.pop());
