@@ -96,3 +96,65 @@ fn recursion_through_other_instructions_and_step_budgets_runs_on() {
         ("at 2000\nat 1000\nat 0\nsum 3126250\n", "", 0)
     );
 }
+
+/// A call whose one argument is computed just before it (`n = n - 1`)
+/// takes the argument straight into the callee's slot, never through the
+/// operand stack. Here every call is such a call, so the scheduler's step
+/// budget (2,000 steps) runs out at one of them; the run goes on there.
+#[test]
+fn calls_with_a_computed_integer_argument_run_through_step_budgets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "c.jf",
+        "|n|\n\
+         { if n > 0 | then: [./c: n = n - 1] -> [r = $RESULT + 1] else: [r = 0] } ->\n\
+         return(r)\n",
+    );
+    write(dir.path(), "main.jf", "[./c: n = 2500] -> print('depth', $RESULT)\n");
+    let (out, err, status) = run_main(dir.path(), &[]);
+    assert_eq!((out.as_str(), err.as_str(), status), ("depth 2500\n", "", 0));
+}
+
+/// Recursion runs in the hot loop only while it meets Integers and
+/// Booleans: an Integer sum that overflows into a big Integer, a String
+/// `$RESULT`, a condition that is not a Boolean and a failed job are given
+/// back to the general loop, which finishes them exactly.
+#[test]
+fn recursion_over_other_values_leaves_the_hot_loop_exactly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "big.jf",
+        "|n|\n\
+         { if n < 1 | then: [r = 9223372036854775806] else: [./big: n = n - 1] -> [r = $RESULT + 1] } ->\n\
+         return(r)\n",
+    );
+    write(
+        dir.path(),
+        "str.jf",
+        "|n|\n\
+         { if n | then: [./str: n = n - 1] -> [r = $RESULT + string(n)] else: [r = '<'] } ->\n\
+         return(r)\n",
+    );
+    write(dir.path(), "no.jf", "|n|\nreturn(n, status = 1)\n");
+    write(
+        dir.path(),
+        "fails.jf",
+        "|n|\n\
+         { if n > 0 | then: [./fails: n = n - 1] => [r = $RESULT + $STATUS] else: [./no: n = n] => [r = $STATUS * 10] } ->\n\
+         return(r)\n",
+    );
+    write(
+        dir.path(),
+        "main.jf",
+        "[./big: n = 3] -> print($RESULT) ->\n\
+         [./str: n = 4] -> print($RESULT) ->\n\
+         [./fails: n = 2] -> print($RESULT)\n",
+    );
+    let (out, err, status) = run_main(dir.path(), &[]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        ("9223372036854775809\n<1234\n10\n", "", 0)
+    );
+}

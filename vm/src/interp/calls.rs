@@ -469,11 +469,40 @@ impl Process {
         self.call_flow(lm, callee, cs.args, plan)
     }
 
+    /// The plan of a site that takes one argument into its callee's first
+    /// slot, when no block bindings are pending: the sites
+    /// [`Process::call_planned_int`] can call.
+    #[inline(always)]
+    pub(crate) fn int_arg_plan<'a>(&self, lm: &'a LinkedModule, site: SiteId) -> Option<&'a SitePlan> {
+        if self.ctl_override.is_some() {
+            return None;
+        }
+        let plan = lm.site_plans.get(site.index())?.get()?;
+        (plan.argc == 1 && plan.in_order && plan.slot_count >= 1).then_some(plan)
+    }
+
+    /// A sub-flow call through a plan of [`Process::int_arg_plan`] whose one
+    /// argument is the Integer `arg`, never pushed on the operand stack
+    /// (`[./fib: n = n - 1]`). Gives the callee's module, function and slot
+    /// base.
+    #[inline(always)]
+    pub(crate) fn call_planned_int(&mut self, plan: &SitePlan, arg: i64) -> Result<(u32, FuncId, usize), Abnormal> {
+        self.call_planned_with(plan, Some(arg))
+            .map(|base| (plan.module, plan.func, base))
+    }
+
     /// A sub-flow call through a site whose binding is planned: the
     /// arguments move from the stack straight into the callee's slots.
     /// Gives the new frame's slot base.
     #[inline(always)]
     fn call_planned(&mut self, plan: &SitePlan) -> Result<usize, Abnormal> {
+        self.call_planned_with(plan, None)
+    }
+
+    /// [`Process::call_planned`], or with `int` the call of
+    /// [`Process::call_planned_int`] (its plan takes one argument, in order).
+    #[inline(always)]
+    fn call_planned_with(&mut self, plan: &SitePlan, int: Option<i64>) -> Result<usize, Abnormal> {
         if self.frames.len() >= MAX_CALL_DEPTH {
             return Err(Abnormal::new(format!("maximum call depth exceeded ({MAX_CALL_DEPTH})")));
         }
@@ -481,7 +510,8 @@ impl Process {
             return Err(Abnormal::new("corrupt process: no frame"));
         };
         let ctl = caller.ctl.clone();
-        let argc = usize::from(plan.argc);
+        // The arguments on the operand stack (none for an `int` call).
+        let argc = if int.is_some() { 0 } else { usize::from(plan.argc) };
         let Some(first) = self.stack.len().checked_sub(argc) else {
             return Err(Abnormal::new("corrupt module: stack underflow"));
         };
@@ -492,6 +522,20 @@ impl Process {
         // update at the end (a push per slot stores the length each time).
         let spare = self.slots.spare_capacity_mut();
         let count = count.min(spare.len());
+        if let Some(i) = int {
+            // The argument into the first slot, the other slots empty.
+            let Some((first_slot, rest)) = spare[..count].split_first_mut() else {
+                return Err(Abnormal::new("corrupt module: a parameter beyond the slots"));
+            };
+            first_slot.write(Some(Value::Int(i)));
+            for dst in rest {
+                dst.write(None);
+            }
+            // SAFETY: the `count` slots after `base` were all written.
+            unsafe { self.slots.set_len(base + count) };
+            self.push_flow_frame(plan.module, plan.func, base, ctl);
+            return Ok(base);
+        }
         if plan.in_order && argc <= count {
             // Parameters passed in their order: the arguments move over as
             // one block, then the other slots start empty.

@@ -222,6 +222,28 @@ impl Process {
                     }
                 }};
             }
+            // A sub-flow call went through its plan (`Ok`: the callee's
+            // module, function and slot base).
+            macro_rules! enter_callee {
+                ($called:expr) => {
+                    match $called {
+                        // Recursion: the same code goes on in this loop.
+                        Ok((m, f, base)) if HOT && m == module && f == func => {
+                            pc = 0;
+                            sb = base;
+                        }
+                        Ok(_) if HOT => continue 'frames,
+                        // The general loop runs the callee in the hot one
+                        // and takes over where that meets another
+                        // instruction.
+                        Ok(_) => match self.exec_in::<true>(ctx, fuel)? {
+                            Exit::Cold => continue 'frames,
+                            x => return Ok(x),
+                        },
+                        Err(e) => return Err(e),
+                    }
+                };
+            }
             macro_rules! top {
                 () => {
                     match self.frames.last_mut() {
@@ -328,8 +350,12 @@ impl Process {
                                 store_or_push!(|| Value::Array(a));
                                 continue;
                             }
-                            Some(Some(v)) => v.clone(),
+                            Some(Some(v)) => {
+                                cold!();
+                                v.clone()
+                            }
                             _ => {
+                                cold!();
                                 let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
                                 fail!(Abnormal::new(format!("name '{name}' is not defined")))
                             }
@@ -388,8 +414,14 @@ impl Process {
                                 }
                                 Value::Int(i)
                             }
-                            Some(v) => v.clone(),
-                            None => self.fresh_empty(),
+                            Some(v) => {
+                                cold!();
+                                v.clone()
+                            }
+                            None => {
+                                cold!();
+                                self.fresh_empty()
+                            }
                         };
                         // `[a = $RESULT]`: straight into the slot.
                         if let Some(Instr::StoreLocal(d)) = code.get(pc) {
@@ -423,39 +455,42 @@ impl Process {
                     }
 
                     Instr::Add => {
-                        let b = self.pop();
-                        let a = self.top_mut();
-                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
-                            if let Some(r) = x.checked_add(*y) {
-                                *a = Value::Int(r);
+                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
+                            if let Some(r) = x.checked_add(y) {
+                                self.stack.pop();
+                                *self.top_mut() = Value::Int(r);
                                 continue;
                             }
                         }
-                        let r = tryv!(value::add(a, &b));
+                        cold!();
+                        let b = self.pop();
+                        let r = tryv!(value::add(self.top_mut(), &b));
                         *self.top_mut() = r;
                     }
                     Instr::Sub => {
-                        let b = self.pop();
-                        let a = self.top_mut();
-                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
-                            if let Some(r) = x.checked_sub(*y) {
-                                *a = Value::Int(r);
+                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
+                            if let Some(r) = x.checked_sub(y) {
+                                self.stack.pop();
+                                *self.top_mut() = Value::Int(r);
                                 continue;
                             }
                         }
-                        let r = tryv!(value::sub(a, &b));
+                        cold!();
+                        let b = self.pop();
+                        let r = tryv!(value::sub(self.top_mut(), &b));
                         *self.top_mut() = r;
                     }
                     Instr::Mul => {
-                        let b = self.pop();
-                        let a = self.top_mut();
-                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
-                            if let Some(r) = x.checked_mul(*y) {
-                                *a = Value::Int(r);
+                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
+                            if let Some(r) = x.checked_mul(y) {
+                                self.stack.pop();
+                                *self.top_mut() = Value::Int(r);
                                 continue;
                             }
                         }
-                        let r = tryv!(value::mul(a, &b));
+                        cold!();
+                        let b = self.pop();
+                        let r = tryv!(value::mul(self.top_mut(), &b));
                         *self.top_mut() = r;
                     }
                     Instr::Div => {
@@ -526,6 +561,14 @@ impl Process {
                         self.stack.push(Value::Bool(r == matches!(ins, Instr::In)));
                     }
                     Instr::JumpUnlessLt(target) => {
+                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
+                            self.stack.truncate(self.stack.len() - 2);
+                            if x >= y {
+                                pc = target as usize;
+                            }
+                            continue;
+                        }
+                        cold!();
                         let b = self.pop();
                         let a = self.pop();
                         let r = match (&a, &b) {
@@ -537,24 +580,28 @@ impl Process {
                         }
                     }
                     Instr::AppendLocal { slot, count } => {
-                        let n = count as usize;
-                        let Some(first) = self.stack.len().checked_sub(n) else {
-                            fail!(Abnormal::new("corrupt module: stack underflow"));
-                        };
-                        let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
-                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
-                        };
-                        let mut err = None;
-                        if n == 1 {
-                            if let (Value::Int(x), Some(Value::Int(y))) = (&*target, self.stack.last()) {
+                        if count == 1 {
+                            if let (Some(Some(Value::Int(x))), Some(Value::Int(y))) =
+                                (self.slots.get_mut(sb + slot.index()), self.stack.last())
+                            {
                                 if let Some(r) = x.checked_add(*y) {
-                                    *target = Value::Int(r);
+                                    *x = r;
                                     self.stack.pop();
                                     continue;
                                 }
                             }
                         }
+                        cold!();
+                        let n = count as usize;
+                        let Some(first) = self.stack.len().checked_sub(n) else {
+                            fail!(Abnormal::new("corrupt module: stack underflow"));
+                        };
+                        let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
+                            cold!();
+                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
+                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                        };
+                        let mut err = None;
                         let all_str = matches!(target, Value::Str(_))
                             && self.stack[first..].iter().all(|v| matches!(v, Value::Str(_)));
                         if all_str {
@@ -586,6 +633,7 @@ impl Process {
                     }
                     Instr::IncLocal { slot, by } => {
                         let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
+                            cold!();
                             let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
                             fail!(Abnormal::new(format!("name '{name}' is not defined")))
                         };
@@ -595,11 +643,13 @@ impl Process {
                                 continue;
                             }
                         }
+                        cold!();
                         let r = tryv!(value::add(target, &Value::Int(i64::from(by))));
                         *target = r;
                     }
                     Instr::LocalArithInt { op, slot, n } => {
                         let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
+                            cold!();
                             let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
                             fail!(Abnormal::new(format!("name '{name}' is not defined")))
                         };
@@ -616,10 +666,24 @@ impl Process {
                                         }
                                     }
                                 }
+                                // Fused with a following call that takes it as its
+                                // one argument (`[./fib: n = n - 1]`): written
+                                // straight into the callee's first slot.
+                                if let Some(Instr::CallFlow(site)) = code.get(pc) {
+                                    if let Some(plan) = self.int_arg_plan(lm, *site) {
+                                        if take_fuel(fuel) {
+                                            pc += 1;
+                                            save_pc!();
+                                            enter_callee!(self.call_planned_int(plan, r));
+                                            continue;
+                                        }
+                                    }
+                                }
                                 value::push_in_place(&mut self.stack, || Value::Int(r));
                                 continue;
                             }
                         }
+                        cold!();
                         let a = a.clone();
                         let b = Value::Int(i64::from(n));
                         let r = match op {
@@ -636,12 +700,14 @@ impl Process {
                     }
                     Instr::CmpLocalInt { op, slot, n } => {
                         let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
+                            cold!();
                             let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
                             fail!(Abnormal::new(format!("name '{name}' is not defined")))
                         };
                         let r = match a {
                             Value::Int(x) => int_compare(op, *x, i64::from(n)),
                             _ => {
+                                cold!();
                                 let a = a.clone();
                                 tryv!(super::ops::compare(op, &a, &Value::Int(i64::from(n))))
                             }
@@ -782,20 +848,7 @@ impl Process {
                         }
                         save_pc!();
                         match self.call_site_planned(lm, site) {
-                            // Recursion: the same code goes on in this loop.
-                            Some(Ok((m, f, base))) if HOT && m == module && f == func => {
-                                pc = 0;
-                                sb = base;
-                            }
-                            Some(Ok(_)) if HOT => continue 'frames,
-                            // The general loop runs the callee in the hot one
-                            // and takes over where that meets another
-                            // instruction.
-                            Some(Ok(_)) => match self.exec_in::<true>(ctx, fuel)? {
-                                Exit::Cold => continue 'frames,
-                                x => return Ok(x),
-                            },
-                            Some(Err(e)) => return Err(e),
+                            Some(called) => enter_callee!(called),
                             None => {
                                 if HOT {
                                     // Run again by the general loop: its step is counted there.
@@ -834,6 +887,7 @@ impl Process {
                     Instr::Connector(kind) => {
                         let f = top!();
                         if f.status != 0 {
+                            cold!();
                             let go_on = match f.end {
                                 JobEnd::Status => matches!(kind, Connector::FatArrow | Connector::FatArrowArrow),
                                 JobEnd::ConnectionFailure => {
@@ -874,14 +928,28 @@ impl Process {
                         pc = target as usize;
                     }
                     Instr::JumpIfFalse(target) => {
-                        let c = self.pop();
-                        if !c.truthy() {
+                        let c = match self.stack.last() {
+                            Some(Value::Bool(b)) => *b,
+                            _ => {
+                                cold!();
+                                self.stack.last().is_some_and(Value::truthy)
+                            }
+                        };
+                        self.stack.pop();
+                        if !c {
                             pc = target as usize;
                         }
                     }
                     Instr::JumpIfTrue(target) => {
-                        let c = self.pop();
-                        if c.truthy() {
+                        let c = match self.stack.last() {
+                            Some(Value::Bool(b)) => *b,
+                            _ => {
+                                cold!();
+                                self.stack.last().is_some_and(Value::truthy)
+                            }
+                        };
+                        self.stack.pop();
+                        if c {
                             pc = target as usize;
                         }
                     }
@@ -1003,6 +1071,20 @@ impl Process {
         }
         let last = self.stack.len() - 1;
         &mut self.stack[last]
+    }
+}
+
+/// Takes one step of the budget, if there is one: `false` when it has run
+/// out (the instruction is then left for the general path to stop at).
+#[inline(always)]
+fn take_fuel(fuel: &mut Option<u64>) -> bool {
+    match fuel {
+        Some(0) => false,
+        Some(f) => {
+            *f -= 1;
+            true
+        }
+        None => true,
     }
 }
 
