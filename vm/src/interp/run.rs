@@ -154,9 +154,7 @@ impl Process {
                                 if let Some(Instr::Connector(_)) = code.get(pc) {
                                     pc += 1;
                                 }
-                                if let (Some(Instr::LoadResult), Some(Instr::StoreLocal(d))) =
-                                    (code.get(pc), code.get(pc + 1))
-                                {
+                                if let Some(&[Instr::LoadResult, Instr::StoreLocal(d)]) = code.get(pc..pc + 2) {
                                     if let Some(slot) = self.slots.get_mut(sb + d.index()) {
                                         put(slot, || Value::Int(i));
                                         pc += 2;
@@ -188,13 +186,12 @@ impl Process {
                         _ => pc,
                     };
                     let at = jump.max(pc);
-                    if let (
-                        Some(Instr::LoadLocal(s)),
-                        Some(Instr::Builtin {
+                    if let Some(
+                        &[Instr::LoadLocal(s), Instr::Builtin {
                             job: JobBuiltin::Return,
                             spec,
-                        }),
-                    ) = (code.get(at), code.get(at + 1))
+                        }],
+                    ) = code.get(at..at + 2)
                     {
                         if let (Some(Some(Value::Int(i))), Some(true)) = (
                             self.slots.get(sb + s.index()),
