@@ -835,13 +835,10 @@ impl Process {
                     }
                     Instr::Exec(spec) => cold_flow!(self.exec_job(ctx, lm, spec)),
                     Instr::CallFlow(site) => {
-                        if let Some(f) = fuel {
-                            if *f == 0 {
-                                pc -= 1;
-                                save_pc!();
-                                return Ok(Exit::OutOfBudget);
-                            }
-                            *f -= 1;
+                        if !take_fuel(fuel) {
+                            pc -= 1;
+                            save_pc!();
+                            return Ok(Exit::OutOfBudget);
                         }
                         save_pc!();
                         match self.call_site_planned(lm, site) {
@@ -912,15 +909,11 @@ impl Process {
                     }
 
                     Instr::Jump(target) => {
-                        if target as usize <= pc {
-                            if let Some(f) = fuel {
-                                if *f == 0 {
-                                    pc = target as usize;
-                                    save_pc!();
-                                    return Ok(Exit::OutOfBudget);
-                                }
-                                *f -= 1;
-                            }
+                        // A backward jump takes a step.
+                        if target as usize <= pc && !take_fuel(fuel) {
+                            pc = target as usize;
+                            save_pc!();
+                            return Ok(Exit::OutOfBudget);
                         }
                         pc = target as usize;
                     }
@@ -1072,7 +1065,7 @@ impl Process {
 }
 
 /// Takes one step of the budget, if there is one: `false` when it has run
-/// out (the instruction is then left for the general path to stop at).
+/// out (the process then stops before the step).
 #[inline(always)]
 fn take_fuel(fuel: &mut Option<u64>) -> bool {
     match fuel {
