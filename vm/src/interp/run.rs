@@ -34,10 +34,12 @@ impl Process {
 
     /// The dispatch loop, in two instances from one source. The general one
     /// (`HOT` false) runs every instruction. The hot one runs only the
-    /// instructions of arithmetic on locals, jumps, jobs and sub-flow calls
-    /// and returns [`Exit::Cold`] before any other: without the code of the
-    /// others, its loop keeps its state in registers. The general loop
-    /// enters the hot one at each sub-flow call, so recursion runs there.
+    /// instructions of arithmetic on locals, jumps, jobs and sub-flow calls,
+    /// and of those only their Integer and Boolean cases; it returns
+    /// [`Exit::Cold`] before any other instruction or case has an effect:
+    /// without the code of the others (and the calls it makes), its loop
+    /// keeps its state in registers. The general loop enters the hot one at
+    /// each sub-flow call, so recursion runs there.
     #[inline(never)]
     fn exec_in<const HOT: bool>(&mut self, ctx: &mut RunContext<'_>, fuel: &mut Option<u64>) -> Result<Exit, Abnormal> {
         // The running frame's module, held across frame switches: a call
