@@ -419,13 +419,19 @@ impl Process {
         lm: &LinkedModule,
         site: SiteId,
     ) -> Option<Result<(u32, FuncId, usize), Abnormal>> {
+        let plan = self.site_plan(lm, site)?;
+        Some(self.call_planned(plan).map(|base| (plan.module, plan.func, base)))
+    }
+
+    /// The plan of a site, when it has one and no block bindings are
+    /// pending. Borrowed, not copied out of its cell: a copy of the plan
+    /// made by small stores and read back whole stalled store forwarding.
+    #[inline(always)]
+    fn site_plan<'a>(&self, lm: &'a LinkedModule, site: SiteId) -> Option<&'a SitePlan> {
         if self.ctl_override.is_some() {
             return None;
         }
-        // Borrowed, not copied out of its cell: a copy of the plan made
-        // by small stores and read back whole stalled store forwarding.
-        let plan = lm.site_plans.get(site.index())?.get()?;
-        Some(self.call_planned(plan).map(|base| (plan.module, plan.func, base)))
+        lm.site_plans.get(site.index())?.get()
     }
 
     /// [`Instr::CallFlow`](crate::bytecode::Instr::CallFlow): a call through a
@@ -474,10 +480,7 @@ impl Process {
     /// [`Process::call_planned_int`] can call.
     #[inline(always)]
     pub(crate) fn int_arg_plan<'a>(&self, lm: &'a LinkedModule, site: SiteId) -> Option<&'a SitePlan> {
-        if self.ctl_override.is_some() {
-            return None;
-        }
-        let plan = lm.site_plans.get(site.index())?.get()?;
+        let plan = self.site_plan(lm, site)?;
         (plan.argc == 1 && plan.in_order && plan.slot_count >= 1).then_some(plan)
     }
 

@@ -98,6 +98,18 @@ impl Process {
                     return Err(Abnormal::from($e));
                 }};
             }
+            // A local read before it was set: the general loop raises it.
+            macro_rules! not_defined {
+                ($slot:expr) => {{
+                    cold!();
+                    let name = body
+                        .slot_names
+                        .get($slot.index())
+                        .map(String::as_str)
+                        .unwrap_or("?");
+                    fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                }};
+            }
             macro_rules! tryv {
                 ($e:expr) => {
                     match $e {
@@ -243,6 +255,39 @@ impl Process {
                     }
                 };
             }
+            // `+ - *` of the two values on top of the operand stack: two
+            // Integers whose result fits in place, else the general
+            // operator (in the general loop).
+            macro_rules! stack_arith {
+                ($checked:ident, $general:path) => {{
+                    if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
+                        if let Some(r) = x.$checked(y) {
+                            self.stack.pop();
+                            *self.top_mut() = Value::Int(r);
+                            continue;
+                        }
+                    }
+                    cold!();
+                    let b = self.pop();
+                    let r = tryv!($general(self.top_mut(), &b));
+                    *self.top_mut() = r;
+                }};
+            }
+            // Pops the condition of a conditional jump: a Boolean here,
+            // any other value's truth in the general loop.
+            macro_rules! pop_condition {
+                () => {{
+                    let c = match self.stack.last() {
+                        Some(Value::Bool(b)) => *b,
+                        _ => {
+                            cold!();
+                            self.stack.last().is_some_and(Value::truthy)
+                        }
+                    };
+                    self.stack.pop();
+                    c
+                }};
+            }
             macro_rules! top {
                 () => {
                     match self.frames.last_mut() {
@@ -354,9 +399,7 @@ impl Process {
                                 v.clone()
                             }
                             _ => {
-                                cold!();
-                                let name = body.slot_names.get(s.index()).map(String::as_str).unwrap_or("?");
-                                fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                                not_defined!(s)
                             }
                         };
                         match code.get(pc) {
@@ -453,45 +496,9 @@ impl Process {
                         self.stack.pop();
                     }
 
-                    Instr::Add => {
-                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
-                            if let Some(r) = x.checked_add(y) {
-                                self.stack.pop();
-                                *self.top_mut() = Value::Int(r);
-                                continue;
-                            }
-                        }
-                        cold!();
-                        let b = self.pop();
-                        let r = tryv!(value::add(self.top_mut(), &b));
-                        *self.top_mut() = r;
-                    }
-                    Instr::Sub => {
-                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
-                            if let Some(r) = x.checked_sub(y) {
-                                self.stack.pop();
-                                *self.top_mut() = Value::Int(r);
-                                continue;
-                            }
-                        }
-                        cold!();
-                        let b = self.pop();
-                        let r = tryv!(value::sub(self.top_mut(), &b));
-                        *self.top_mut() = r;
-                    }
-                    Instr::Mul => {
-                        if let [.., Value::Int(x), Value::Int(y)] = self.stack[..] {
-                            if let Some(r) = x.checked_mul(y) {
-                                self.stack.pop();
-                                *self.top_mut() = Value::Int(r);
-                                continue;
-                            }
-                        }
-                        cold!();
-                        let b = self.pop();
-                        let r = tryv!(value::mul(self.top_mut(), &b));
-                        *self.top_mut() = r;
-                    }
+                    Instr::Add => stack_arith!(checked_add, value::add),
+                    Instr::Sub => stack_arith!(checked_sub, value::sub),
+                    Instr::Mul => stack_arith!(checked_mul, value::mul),
                     Instr::Div => {
                         cold!();
                         let b = self.pop();
@@ -596,9 +603,7 @@ impl Process {
                             fail!(Abnormal::new("corrupt module: stack underflow"));
                         };
                         let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
-                            cold!();
-                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                            not_defined!(slot)
                         };
                         let mut err = None;
                         let all_str = matches!(target, Value::Str(_))
@@ -632,9 +637,7 @@ impl Process {
                     }
                     Instr::IncLocal { slot, by } => {
                         let Some(Some(target)) = self.slots.get_mut(sb + slot.index()) else {
-                            cold!();
-                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                            not_defined!(slot)
                         };
                         if let Value::Int(x) = target {
                             if let Some(r) = x.checked_add(i64::from(by)) {
@@ -648,9 +651,7 @@ impl Process {
                     }
                     Instr::LocalArithInt { op, slot, n } => {
                         let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
-                            cold!();
-                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                            not_defined!(slot)
                         };
                         if let Value::Int(x) = a {
                             if let Some(r) = int_arith(op, *x, i64::from(n)) {
@@ -699,9 +700,7 @@ impl Process {
                     }
                     Instr::CmpLocalInt { op, slot, n } => {
                         let Some(Some(a)) = self.slots.get(sb + slot.index()) else {
-                            cold!();
-                            let name = body.slot_names.get(slot.index()).map(String::as_str).unwrap_or("?");
-                            fail!(Abnormal::new(format!("name '{name}' is not defined")))
+                            not_defined!(slot)
                         };
                         let r = match a {
                             Value::Int(x) => int_compare(op, *x, i64::from(n)),
@@ -920,28 +919,12 @@ impl Process {
                         pc = target as usize;
                     }
                     Instr::JumpIfFalse(target) => {
-                        let c = match self.stack.last() {
-                            Some(Value::Bool(b)) => *b,
-                            _ => {
-                                cold!();
-                                self.stack.last().is_some_and(Value::truthy)
-                            }
-                        };
-                        self.stack.pop();
-                        if !c {
+                        if !pop_condition!() {
                             pc = target as usize;
                         }
                     }
                     Instr::JumpIfTrue(target) => {
-                        let c = match self.stack.last() {
-                            Some(Value::Bool(b)) => *b,
-                            _ => {
-                                cold!();
-                                self.stack.last().is_some_and(Value::truthy)
-                            }
-                        };
-                        self.stack.pop();
-                        if c {
+                        if pop_condition!() {
                             pc = target as usize;
                         }
                     }
