@@ -171,6 +171,23 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The file `proc-PID-GEN.state` of the newest generation: the one the last
+/// commit of `run.state` names. A kill that lands between that commit and the
+/// removal of the superseded file leaves the older generation beside it too.
+fn live_process_file(state: &Path, pid: u64) -> PathBuf {
+    let prefix = format!("proc-{pid}-");
+    files_under(state)
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            let generation: u64 = name.strip_prefix(&prefix)?.strip_suffix(".state")?.parse().ok()?;
+            Some((generation, p))
+        })
+        .max_by_key(|(generation, _)| *generation)
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| panic!("no file of process {pid} in {}", state.display()))
+}
+
 const MID_COMMAND: &str =
     "print('before')\n-> ['sleep 3; echo done']\n-> print($RESULT)\n-> print('after')\n-> exit(7)\n";
 
@@ -193,7 +210,13 @@ fn a_run_killed_mid_command_resumes_without_repeating_what_it_did() {
     let dir = tempdir();
     let (state, before) = run_and_kill(dir.path(), MID_COMMAND, "before", "command: sleep 3; echo done", &[]);
     assert_eq!(before, vec!["before"]);
+    // What a kill between a commit and the removal of the file it superseded
+    // leaves: an older generation no manifest names. Resuming removes it
+    // unread, however damaged.
+    let stale = live_process_file(&state, 1).with_file_name("proc-1-0.state");
+    fs::write(&stale, b"damaged").unwrap_or_else(|e| panic!("{e}"));
     let out = resume(dir.path(), &state, &[]);
+    assert!(!stale.exists(), "the superseded file is removed");
     assert_eq!(
         (out.status, out.stdout.as_str()),
         (Some(7), "done\nafter\n"),
@@ -242,13 +265,7 @@ fn a_flow_edited_after_the_kill_resumes_with_the_bytecode_it_started_with() {
 fn a_corrupt_state_file_is_reported_and_left_in_place() {
     let dir = tempdir();
     let (state, _) = run_and_kill(dir.path(), MID_COMMAND, "before", "command: sleep 3", &[]);
-    let proc_file = files_under(&state)
-        .into_iter()
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("proc-1-"))
-        })
-        .unwrap_or_else(|| panic!("no process file in {}", state.display()));
+    let proc_file = live_process_file(&state, 1);
     let mut bytes = fs::read(&proc_file).unwrap_or_else(|e| panic!("{e}"));
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
