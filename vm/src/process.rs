@@ -57,9 +57,11 @@ pub enum EndKind {
     Aborted(RuntimeError),
 }
 
-/// An abnormal end with the place it happened.
+/// An abnormal end with the place it happened. Shown as the one line
+/// `MESSAGE (FILE:LINE:COL)` of `cli-and-layout.md`: line breaks in the
+/// message (`abort("a\nb")`, a command's stderr) are written as `\n`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} ({file}:{line}:{column})")]
+#[error("{} ({file}:{line}:{column})", one_line(message))]
 pub struct RuntimeError {
     /// The message.
     pub message: String,
@@ -69,6 +71,15 @@ pub struct RuntimeError {
     pub line: u32,
     /// The 1-based column of the job.
     pub column: u32,
+}
+
+/// `text` with its line breaks escaped (`\r\n`, `\n` and `\r` as `\n`,
+/// `\r`), borrowed when it has none.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("\r\n", "\\n").replace('\n', "\\n").replace('\r', "\\r"))
 }
 
 /// Why a process could not start.
@@ -406,5 +417,22 @@ impl Process {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RuntimeError;
+
+    #[test]
+    fn the_error_line_is_one_line() {
+        let e = |message: &str| RuntimeError {
+            message: message.into(),
+            file: "f.jf".into(),
+            line: 3,
+            column: 4,
+        };
+        assert_eq!(e("boom").to_string(), "boom (f.jf:3:4)");
+        assert_eq!(e("a\nb\r\nc\rd").to_string(), r"a\nb\nc\rd (f.jf:3:4)");
     }
 }
