@@ -82,6 +82,13 @@ pub trait ObjectTree {
     /// A property or field of an object (`obj.name`), or `None` if it has
     /// neither.
     fn get(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError>;
+    /// A field of an object (`obj['name']`, `'%name' % obj`), or `None`:
+    /// unlike [`ObjectTree::get`], never one of the properties every object
+    /// has (`stdlib.md` 5.0), so a data field called `name` or `id` can be
+    /// read. By default, [`ObjectTree::get`].
+    fn get_field(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError> {
+        self.get(object, name)
+    }
     /// The children of a directory object, sorted by name (empty otherwise).
     fn children(&self, object: &ObjectRef) -> Vec<ObjectRef>;
     /// Writes the field `name` of an object, for every process of the engine

@@ -357,6 +357,11 @@ impl ObjectStore {
         if COMMON_PROPERTIES.contains(&name) {
             return Err(ObjectError::ReadOnly(format!("property '{name}' is read-only")));
         }
+        if is_read_only_field(type_name, name) {
+            return Err(ObjectError::ReadOnly(format!(
+                "'{type_name}' object field '{name}' is read-only"
+            )));
+        }
         let was_file = matches!(fields.get(name), Some(Data::File { .. })) || is_file_field(type_name, name);
         let mut data = Data::from_value(value);
         if was_file {
@@ -399,6 +404,19 @@ impl ObjectStore {
             .map_or(Value::Null, |ts| {
                 Value::datetime(ts.to_zoned(jiff::tz::TimeZone::system()))
             })
+    }
+
+    /// The node of `object`, when it exists and its type is implemented.
+    fn readable(&self, object: &ObjectRef) -> Result<Arc<Node>, NativeError> {
+        let node = self
+            .node(&object.abspath)
+            .ok_or_else(|| NativeError::new(ObjectError::NotFound(object.abspath.clone()).to_string()))?;
+        if let Kind::Data { type_name, .. } = &node.kind {
+            if load::NOT_IMPLEMENTED.contains(&type_name.as_str()) {
+                return Err(NativeError::new(format!("{type_name}: not implemented")));
+            }
+        }
+        Ok(node)
     }
 
     /// A property of `node` (`stdlib.md` 5.0, 5.2, 5.3), if it is one.
@@ -481,6 +499,14 @@ fn is_object_field(type_name: &str, name: &str) -> bool {
     matches!((type_name, name), ("NodeInfo", "proxy" | "account"))
 }
 
+/// Fields that describe a type's form and cannot be written (`stdlib.md` 5.6).
+fn is_read_only_field(type_name: &str, name: &str) -> bool {
+    matches!(
+        (type_name, name),
+        ("Config", "fieldNames" | "fieldDisplayNames" | "fieldTypes")
+    )
+}
+
 /// File fields of the known types: a bare String is a path.
 fn is_file_field(type_name: &str, name: &str) -> bool {
     matches!((type_name, name), ("AccountInfo", "keyfile"))
@@ -500,16 +526,19 @@ impl ObjectTree for ObjectStore {
     }
 
     fn get(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError> {
-        let node = self
-            .node(&object.abspath)
-            .ok_or_else(|| NativeError::new(ObjectError::NotFound(object.abspath.clone()).to_string()))?;
-        if let Kind::Data { type_name, .. } = &node.kind {
-            if load::NOT_IMPLEMENTED.contains(&type_name.as_str()) {
-                return Err(NativeError::new(format!("{type_name}: not implemented")));
-            }
-        }
+        let node = self.readable(object)?;
         if let Some(v) = self.property(&node, name) {
             return Ok(Some(v));
+        }
+        Ok(self.field(&node, name).map(|d| d.to_value()))
+    }
+
+    fn get_field(&self, object: &ObjectRef, name: &str) -> Result<Option<Value>, NativeError> {
+        let node = self.readable(object)?;
+        if !COMMON_PROPERTIES.contains(&name) {
+            if let Some(v) = self.kind_field(&node, name) {
+                return Ok(Some(v));
+            }
         }
         Ok(self.field(&node, name).map(|d| d.to_value()))
     }

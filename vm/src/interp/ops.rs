@@ -236,7 +236,7 @@ impl Process {
                 return Err(ValueError::operands("%", a, b).into());
             };
             let text = value::template(s.as_str(), &mut |name| {
-                tree.get(o, name).map_err(|e| ValueError::size_limit(e.detail))
+                tree.get_field(o, name).map_err(|e| ValueError::size_limit(e.detail))
             })?;
             return Ok(Value::str(text));
         }
@@ -311,7 +311,7 @@ impl Process {
             (Value::Dict(d), _) => Ok(d.get(k)?),
             (Value::Object(o), Value::Str(name)) => {
                 let field = match ctx.objects {
-                    Some(tree) => tree.get(o, name.as_str()).map_err(|e| Abnormal::new(e.detail))?,
+                    Some(tree) => tree.get_field(o, name.as_str()).map_err(|e| Abnormal::new(e.detail))?,
                     None => None,
                 };
                 field.ok_or_else(|| Abnormal::new(format!("object {} has no field '{}'", o.abspath, name.as_str())))
