@@ -61,6 +61,11 @@ pub trait NativeContext {
     fn flow_dir(&self) -> ObjectRef;
     /// The pid of the running process.
     fn current_pid(&self) -> u64;
+    /// The object path of the flow the running process is in now (its
+    /// innermost sub-flow), when known.
+    fn current_flow(&self) -> Option<&str> {
+        None
+    }
     /// Makes a new in-memory channel and returns its id.
     fn new_channel(&mut self) -> u64;
     /// What the processes of the engine share (records, channels), when a

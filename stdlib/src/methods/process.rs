@@ -71,10 +71,15 @@ pub(crate) fn job(ctx: &dyn NativeContext, receiver: &Value) -> Result<Value, Na
     Ok(object(&r.job))
 }
 
-/// `current_job`: the Jobflow running now.
+/// `current_job`: the Jobflow running now. Asked of the process itself, its
+/// innermost sub-flow this instant (the record is brought up to date only
+/// between the process's turns).
 pub(crate) fn current_job(ctx: &dyn NativeContext, receiver: &Value) -> Result<Value, NativeError> {
-    let (_, r) = record(ctx, receiver)?;
-    Ok(object(&r.current_job))
+    let (pid, r) = record(ctx, receiver)?;
+    match ctx.current_flow() {
+        Some(flow) if pid == ctx.current_pid() && r.ending.is_none() => Ok(object(flow)),
+        _ => Ok(object(&r.current_job)),
+    }
 }
 
 /// `started_time`.

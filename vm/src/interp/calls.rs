@@ -22,6 +22,8 @@ pub(crate) struct NativeCx<'a> {
     pub objects: Option<&'a dyn ObjectTree>,
     /// The directory of the running flow.
     pub dir: &'a str,
+    /// The object path of the running flow.
+    pub flow: &'a str,
     /// The process id.
     pub pid: u64,
     /// The next channel id to hand out (without a world).
@@ -53,6 +55,10 @@ impl NativeContext for NativeCx<'_> {
         self.pid
     }
 
+    fn current_flow(&self) -> Option<&str> {
+        Some(self.flow).filter(|f| !f.is_empty())
+    }
+
     fn new_channel(&mut self) -> u64 {
         if let Some(w) = self.world.as_deref_mut() {
             return w.new_channel();
@@ -74,20 +80,17 @@ impl NativeContext for NativeCx<'_> {
 /// Builds a [`NativeCx`] from the process's fields (disjoint borrows, so the
 /// operand stack stays readable for the arguments).
 macro_rules! native_cx {
-    ($self:ident, $ctx:ident) => {
+    ($self:ident, $ctx:ident) => {{
+        let running = $self.frames.last().and_then(|f| $self.modules.get(f.module as usize));
         NativeCx {
             objects: $ctx.objects,
-            dir: $self
-                .frames
-                .last()
-                .and_then(|f| $self.modules.get(f.module as usize))
-                .map(|m| m.dir.as_str())
-                .unwrap_or("/"),
+            dir: running.map_or("/", |m| m.dir.as_str()),
+            flow: running.map_or("", |m| m.abspath.as_str()),
             pid: $self.pid,
             next_channel: &mut $self.next_channel,
             world: $ctx.world.as_deref_mut(),
         }
-    };
+    }};
 }
 pub(crate) use native_cx;
 
@@ -130,14 +133,11 @@ impl Process {
         objects: Option<&'a dyn ObjectTree>,
         world: Option<&'a mut crate::sched::World>,
     ) -> NativeCx<'a> {
+        let running = self.frames.last().and_then(|f| self.modules.get(f.module as usize));
         NativeCx {
             objects,
-            dir: self
-                .frames
-                .last()
-                .and_then(|f| self.modules.get(f.module as usize))
-                .map(|m| m.dir.as_str())
-                .unwrap_or("/"),
+            dir: running.map_or("/", |m| m.dir.as_str()),
+            flow: running.map_or("", |m| m.abspath.as_str()),
             pid: self.pid,
             next_channel: &mut self.next_channel,
             world,
@@ -320,6 +320,7 @@ impl Process {
             let mut cx = NativeCx {
                 objects: ctx.objects,
                 dir: lm.dir.as_str(),
+                flow: lm.abspath.as_str(),
                 pid: self.pid,
                 next_channel: &mut self.next_channel,
                 world: ctx.world.as_deref_mut(),
