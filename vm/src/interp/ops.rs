@@ -287,8 +287,21 @@ impl Process {
                     Some(tree) => tree.get(o, name).map_err(|e| Abnormal::new(e.detail))?,
                     None => None,
                 };
-                field.ok_or_else(|| Abnormal::new(format!("object {} has no field '{name}'", o.abspath)))
+                if let Some(v) = field {
+                    return Ok(v);
+                }
+                let directory = || {
+                    ctx.objects
+                        .and_then(|tree| tree.get(o, "type_name").ok().flatten())
+                        .is_some_and(|t| t.as_str() == Some("Directory"))
+                };
+                match name {
+                    "delete" | "update" | "rename" => Err(not_implemented("Object", name)),
+                    "add" | "move" | "copy" | "find" | "glob" if directory() => Err(not_implemented("Directory", name)),
+                    _ => Err(Abnormal::new(format!("object {} has no field '{name}'", o.abspath))),
+                }
             }
+            Value::Process(_) if name == "delete" => Err(not_implemented("Process", name)),
             _ => Err(Abnormal::new(format!("'{type_name}' object has no attribute '{name}'"))),
         }
     }
@@ -364,6 +377,11 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// A member Kompira has and jobflow does not yet (`stdlib.md` 5.11).
+fn not_implemented(type_name: &str, member: &str) -> Abnormal {
+    Abnormal::new(format!("{type_name}.{member}: not implemented"))
 }
 
 #[cfg(test)]
