@@ -1,8 +1,8 @@
 //! `-p NAME=VALUE` values and the `--env` file (`cli-and-layout.md`).
 
-use jobflow_compiler::syntax::ast::{DictLiteral, Expr, ExprKind, Literal, StringPart, UnaryOp};
+use jobflow_compiler::syntax::ast::{DictLiteral, Expr, ExprKind, Literal, PatternKind, StringPart, UnaryOp};
 use jobflow_compiler::syntax::parse;
-use jobflow_vm::value::Value;
+use jobflow_vm::value::{PatternKind as VmPatternKind, Value};
 
 /// Why `--env` could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +26,8 @@ pub enum EnvError {
 }
 
 /// The value of `-p NAME=VALUE`: a jobflow literal when VALUE parses as one
-/// (negative numbers, arrays and dicts of literals included), else the
-/// plain string.
+/// (negative numbers, patterns, arrays and dicts of literals included; a
+/// dict with a key twice is not one), else the plain string.
 pub fn param_value(text: &str) -> Value {
     let parsed = parse(&format!("|x = {text}|"));
     if parsed.diagnostics.iter().any(|d| d.is_error()) || parsed.program.body.is_some() {
@@ -60,32 +60,54 @@ fn literal(e: &Expr) -> Option<Value> {
             Literal::Binary(b) => Value::binary(b.clone()),
             Literal::Bool(b) => Value::Bool(*b),
             Literal::Null => Value::Null,
-            Literal::Pattern(_) => return None,
+            // Placeholders stay as written, as in a String: no variable
+            // has a value here.
+            Literal::Pattern(p) => {
+                let text = text_of(&p.parts);
+                let kind = match p.kind {
+                    PatternKind::Regex => VmPatternKind::Regex,
+                    PatternKind::Glob => VmPatternKind::Glob,
+                    PatternKind::Exact => VmPatternKind::Exact,
+                };
+                Value::pattern(kind, p.ignore_case, Value::str(text)).ok()?
+            }
         },
+        // A negative number: the sign on a number literal itself, not on an
+        // expression (`--5`, `-(5)` are not literals).
         ExprKind::Unary {
             op: UnaryOp::Minus,
             operand,
-        } => match literal(operand)? {
+        } if matches!(operand.kind, ExprKind::Literal(_)) => match literal(operand)? {
             Value::Int(i) => Value::Int(i.checked_neg()?),
             Value::Float(f) => Value::Float(-f),
             Value::BigInt(b) => Value::int_from_bigint(-(*b).clone()),
             _ => return None,
         },
-        ExprKind::Paren(inner) => literal(inner)?,
         ExprKind::Array(items) => Value::array(items.iter().map(literal).collect::<Option<Vec<_>>>()?),
         ExprKind::Dict(DictLiteral::Bindings(bs)) => {
             let pairs: Option<Vec<(Value, Value)>> = bs
                 .iter()
                 .map(|b| Some((Value::str(b.name.name.as_str()), literal(&b.value)?)))
                 .collect();
-            Value::dict_from_pairs(pairs?).ok()?
+            unique_keys(pairs?)?
         }
         ExprKind::Dict(DictLiteral::Pairs(ps)) => {
             let pairs: Option<Vec<(Value, Value)>> = ps.iter().map(|(k, v)| Some((literal(k)?, literal(v)?))).collect();
-            Value::dict_from_pairs(pairs?).ok()?
+            unique_keys(pairs?)?
         }
         _ => return None,
     })
+}
+
+/// A Dictionary of `pairs`, unless a key comes twice (in source, the
+/// compile error E104).
+fn unique_keys(pairs: Vec<(Value, Value)>) -> Option<Value> {
+    let n = pairs.len();
+    let d = Value::dict_from_pairs(pairs).ok()?;
+    match &d {
+        Value::Dict(map) if map.len() == n => Some(d),
+        _ => None,
+    }
 }
 
 /// A TOML value as a jobflow value (datetimes by their text).
@@ -143,5 +165,12 @@ mod tests {
         assert_eq!(param_value("[1, 2]").to_str_form(), "[1, 2]");
         assert_eq!(param_value("{a = 1}").to_str_form(), "{'a': 1}");
         assert_eq!(param_value("x + 1").as_str(), Some("x + 1"));
+        assert_eq!(param_value("-1.5").to_str_form(), "-1.5");
+        assert_eq!(param_value("r'ab'i").type_name(), "Pattern");
+        assert_eq!(param_value("g'*.log'").to_str_form(), "g'*.log'");
+        assert_eq!(param_value("r'a$x'").to_str_form(), "r'a$x'");
+        for not_literal in ["--5", "(5)", "- -5", "+5", "{a = 1, a = 2}", "{'a': 1, 'a': 2}"] {
+            assert_eq!(param_value(not_literal).as_str(), Some(not_literal), "{not_literal}");
+        }
     }
 }
