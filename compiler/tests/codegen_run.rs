@@ -127,6 +127,22 @@ fn assignments_expressions_and_print() {
     assert_eq!(o.status, 0);
 }
 
+/// `language.md` 10: no pass recurses per link of a postfix chain, so a
+/// 100 000-link chain of subscripts, attributes and method calls compiles
+/// and runs on the test thread's own stack.
+#[test]
+fn postfix_chains_of_100_000_links_compile_without_recursing_per_link() {
+    let src = format!("[v = ['x']{}] -> print(v)", "[0]".repeat(100_000));
+    assert_eq!(run(&src).0, "x\n");
+    let count = |m: &Module, f: fn(&Instr) -> bool| m.funcs[m.entry].code.iter().filter(|i| f(i)).count();
+    let src = format!("[v = 'x'{}] -> print(v)", ".upper()".repeat(100_000));
+    let module = compile(&src);
+    assert_eq!(count(&module, |i| matches!(i, Instr::CallMethod { .. })), 100_000);
+    let src = format!("[f = print] -> [v = f{}] -> print(v)", "(1)".repeat(100_000));
+    let module = compile(&src);
+    assert_eq!(count(&module, |i| matches!(i, Instr::Call(_))), 100_000);
+}
+
 #[test]
 fn interpolation_resolves_at_compile_time() {
     let (out, _) = run("[n = 3] -> print('n=$n ${n}x $$ $HOME $missing')");

@@ -6,7 +6,7 @@ use super::builder::Gen;
 use super::scope::Resolved;
 use super::CodegenError;
 use crate::syntax::ast::{
-    Args, BinaryOp, CompareOp, DictLiteral, Expr, ExprKind, Literal, PatternKind, StringPart, UnaryOp,
+    Args, BinaryOp, CompareOp, DictLiteral, Expr, ExprKind, Ident, Literal, PatternKind, StringPart, UnaryOp,
 };
 use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, ArithOp, CmpOp, Const, Instr, Slot};
 use jobflow_vm::value::PatternKind as VmPatternKind;
@@ -47,7 +47,91 @@ impl Gen<'_> {
     }
 
     /// Generates `e`, leaving its value on the stack.
+    ///
+    /// A chain of one-operand nodes (postfix `.name`, `[i]`, `(args)`,
+    /// prefix `-`, `+`, `not`, parentheses) is walked down iteratively and
+    /// its operations emitted on the way back up, so `x[0][0]…` or
+    /// `s.upper().upper()…` with 100 000 links does not recurse per link
+    /// (`language.md` 10). Only brackets nested inside operands recurse,
+    /// and the parser limits that nesting (E003).
     pub(super) fn expr(&mut self, e: &Expr) {
+        let mut pending = Vec::new();
+        let mut cur = e;
+        while let Some((post, operand)) = self.descend(cur) {
+            pending.push(post);
+            cur = operand;
+        }
+        self.leaf(cur);
+        for post in pending.into_iter().rev() {
+            self.post(post);
+        }
+    }
+
+    /// The operand to generate first and what follows it, for the nodes of
+    /// a postfix or prefix chain; `None` for every other node (and for
+    /// those generated in one piece: `-` on a literal, a built-in call).
+    fn descend<'e>(&self, e: &'e Expr) -> Option<(Post<'e>, &'e Expr)> {
+        match &e.kind {
+            ExprKind::Unary { op, operand } => {
+                let literal = matches!(
+                    (op, &operand.kind),
+                    (
+                        UnaryOp::Minus,
+                        ExprKind::Literal(Literal::Integer(_) | Literal::Float(_))
+                    )
+                );
+                (!literal).then_some((Post::Unary(*op), operand))
+            }
+            ExprKind::Not(inner) => Some((Post::Not, inner)),
+            ExprKind::Attr { object, name } => Some((Post::Attr(name), object)),
+            ExprKind::Index { object, index } => Some((Post::Index(index), object)),
+            ExprKind::Paren(inner) => Some((Post::Nothing, inner)),
+            ExprKind::Call { callee, args } => match self.call_shape(callee, args) {
+                CallShape::Builtin(_) => None,
+                CallShape::Method(object, name) => Some((Post::Method(name, args), object)),
+                CallShape::General => Some((Post::Call(args), callee)),
+            },
+            _ => None,
+        }
+    }
+
+    /// What comes after the operand of a chain node (see [`Self::descend`]).
+    fn post(&mut self, post: Post<'_>) {
+        match post {
+            Post::Unary(op) => self.emit(match op {
+                UnaryOp::Plus => Instr::Pos,
+                UnaryOp::Minus => Instr::Neg,
+            }),
+            Post::Not => self.emit(Instr::Not),
+            Post::Attr(name) => {
+                let c = self.str_const(&name.name);
+                self.emit(Instr::GetAttr(c));
+            }
+            Post::Index(index) => {
+                self.expr(index);
+                self.emit(Instr::GetIndex);
+            }
+            Post::Nothing => {}
+            Post::Method(name, args) => {
+                for a in &args.positional {
+                    self.expr(a);
+                }
+                let c = self.str_const(&name.name);
+                self.emit(Instr::CallMethod {
+                    argc: args.positional.len() as u16,
+                    name: c,
+                });
+            }
+            Post::Call(args) => {
+                let spec = self.args(args, false, false);
+                self.emit(Instr::Call(spec));
+            }
+        }
+    }
+
+    /// Generates a node that is not a link of a postfix or prefix chain
+    /// (one for which [`Self::descend`] gives `None`).
+    fn leaf(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => self.load_name(n),
             ExprKind::Special(s) => self.emit(match s.as_str() {
@@ -85,26 +169,30 @@ impl Gen<'_> {
                     self.emit(Instr::MakeDict(ps.len() as u32));
                 }
             },
-            ExprKind::Unary { op, operand } => {
-                if let (UnaryOp::Minus, ExprKind::Literal(Literal::Integer(n))) = (op, &operand.kind) {
-                    self.int(n.wrapping_neg());
-                    return;
-                }
-                if let (UnaryOp::Minus, ExprKind::Literal(Literal::Float(f))) = (op, &operand.kind) {
+            ExprKind::Unary {
+                op: UnaryOp::Minus,
+                operand,
+            } => match &operand.kind {
+                ExprKind::Literal(Literal::Integer(n)) => self.int(n.wrapping_neg()),
+                ExprKind::Literal(Literal::Float(f)) => {
                     let c = self.konst(Const::Float(-f));
                     self.emit(Instr::PushConst(c));
-                    return;
                 }
-                self.expr(operand);
-                self.emit(match op {
-                    UnaryOp::Plus => Instr::Pos,
-                    UnaryOp::Minus => Instr::Neg,
-                });
-            }
-            ExprKind::Not(inner) => {
-                self.expr(inner);
-                self.emit(Instr::Not);
-            }
+                _ => self.link(e),
+            },
+            ExprKind::Call { callee, args } => match self.call_shape(callee, args) {
+                CallShape::Builtin(name) => {
+                    let import = self.import(name);
+                    for a in &args.positional {
+                        self.expr(a);
+                    }
+                    self.emit(Instr::CallBuiltin {
+                        argc: args.positional.len() as u16,
+                        import,
+                    });
+                }
+                _ => self.link(e),
+            },
             ExprKind::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs),
             ExprKind::Compare { first, rest } => {
                 if let [only] = rest.as_slice() {
@@ -132,23 +220,39 @@ impl Gen<'_> {
                     self.patch(p, end);
                 }
             }
-            ExprKind::Attr { object, name } => {
-                self.expr(object);
-                let c = self.str_const(&name.name);
-                self.emit(Instr::GetAttr(c));
-            }
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-                self.emit(Instr::GetIndex);
-            }
-            ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Call { callee, args } => self.call_expr(callee, args),
+            // Chain links are generated by `expr`; one reaching here still
+            // compiles correctly, one link deep.
+            ExprKind::Unary { .. }
+            | ExprKind::Not(_)
+            | ExprKind::Attr { .. }
+            | ExprKind::Index { .. }
+            | ExprKind::Paren(_) => self.link(e),
             ExprKind::Error => {
                 self.fail(CodegenError::SyntaxErrors);
                 self.emit(Instr::PushNull);
             }
         }
+    }
+
+    /// One link of a chain with its operand.
+    fn link(&mut self, e: &Expr) {
+        if let Some((post, operand)) = self.descend(e) {
+            self.expr(operand);
+            self.post(post);
+        }
+    }
+
+    /// How a call is compiled: to a direct call of a built-in function, a
+    /// method call, or a call of a computed value.
+    fn call_shape<'e>(&self, callee: &'e Expr, args: &Args) -> CallShape<'e> {
+        if Self::positional_only(args) {
+            match &callee.kind {
+                ExprKind::Name(n) if self.scopes.resolve(n) == Resolved::Builtin => return CallShape::Builtin(n),
+                ExprKind::Attr { object, name } => return CallShape::Method(object, name),
+                _ => {}
+            }
+        }
+        CallShape::General
     }
 
     /// Pushes an Integer.
@@ -371,38 +475,32 @@ impl Gen<'_> {
     pub(super) fn positional_only(args: &Args) -> bool {
         args.star.is_none() && args.keywords.is_empty() && args.double_star.is_none() && args.positional.len() < 65536
     }
+}
 
-    fn call_expr(&mut self, callee: &Expr, args: &Args) {
-        if Self::positional_only(args) {
-            match &callee.kind {
-                ExprKind::Name(n) if self.scopes.resolve(n) == Resolved::Builtin => {
-                    let import = self.import(n);
-                    for a in &args.positional {
-                        self.expr(a);
-                    }
-                    self.emit(Instr::CallBuiltin {
-                        argc: args.positional.len() as u16,
-                        import,
-                    });
-                    return;
-                }
-                ExprKind::Attr { object, name } => {
-                    self.expr(object);
-                    for a in &args.positional {
-                        self.expr(a);
-                    }
-                    let c = self.str_const(&name.name);
-                    self.emit(Instr::CallMethod {
-                        argc: args.positional.len() as u16,
-                        name: c,
-                    });
-                    return;
-                }
-                _ => {}
-            }
-        }
-        self.expr(callee);
-        let spec = self.args(args, false, false);
-        self.emit(Instr::Call(spec));
-    }
+/// What a link of a postfix or prefix chain adds after its operand's value.
+enum Post<'e> {
+    /// `+` or `-`.
+    Unary(UnaryOp),
+    /// `not`.
+    Not,
+    /// `.name`.
+    Attr(&'e Ident),
+    /// `[index]`.
+    Index(&'e Expr),
+    /// Parentheses: nothing.
+    Nothing,
+    /// `.name(args)` with positional arguments only.
+    Method(&'e Ident, &'e Args),
+    /// `(args)` on a computed value.
+    Call(&'e Args),
+}
+
+/// See [`Gen::call_shape`].
+enum CallShape<'e> {
+    /// A built-in function by name, positional arguments only.
+    Builtin(&'e str),
+    /// `object.name(…)`, positional arguments only.
+    Method(&'e Expr, &'e Ident),
+    /// Anything else.
+    General,
 }
