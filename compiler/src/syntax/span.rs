@@ -75,14 +75,46 @@ pub struct LineCol {
     pub column: u32,
 }
 
+/// Bytes per block of [`LineIndex`]'s running character counts: a column
+/// is found by counting at most this many bytes, however long its line.
+const BLOCK: usize = 256;
+
 /// Start offsets of every line of a text, to turn byte offsets into
-/// [`LineCol`]s (and back) in `O(log lines)` plus the length of one line.
+/// [`LineCol`]s (and back) in `O(log lines)` plus at most [`BLOCK`] bytes
+/// counted: a column is the difference of two running character counts,
+/// kept at every block boundary, so a flow of 100 000 jobs on one line does
+/// not count from the line's start for each of them.
 ///
 /// Lines end at LF; a CR before the LF belongs to the line break.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `blocks[k]`: characters and UTF-16 code units in `text[..k * BLOCK]`.
+    blocks: Vec<Counts>,
     len: usize,
+}
+
+/// Characters and UTF-16 code units of a stretch of text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    chars: usize,
+    utf16: usize,
+}
+
+impl Counts {
+    /// The counts of the characters that start in `bytes` (whole ones, or
+    /// cut by the end of `bytes`).
+    fn of(bytes: &[u8]) -> Counts {
+        let mut c = Counts::default();
+        for &b in bytes {
+            if b & 0xC0 != 0x80 {
+                c.chars += 1;
+                // A 4-byte sequence is a surrogate pair in UTF-16.
+                c.utf16 += if b >= 0xF0 { 2 } else { 1 };
+            }
+        }
+        c
+    }
 }
 
 impl LineIndex {
@@ -90,8 +122,18 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_lf(text.as_bytes()).map(|i| i + 1));
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut total = Counts::default();
+        blocks.push(total);
+        for chunk in text.as_bytes().chunks(BLOCK) {
+            let c = Counts::of(chunk);
+            total.chars += c.chars;
+            total.utf16 += c.utf16;
+            blocks.push(total);
+        }
         LineIndex {
             starts,
+            blocks,
             len: text.len(),
         }
     }
@@ -106,34 +148,46 @@ impl LineIndex {
         self.starts.get(line).copied()
     }
 
+    /// The counts of the characters starting before byte `offset` of `text`.
+    fn counts_before(&self, text: &str, offset: usize) -> Counts {
+        let block = offset / BLOCK;
+        let base = self.blocks.get(block).copied().unwrap_or_default();
+        let rest = Counts::of(text.as_bytes().get(block * BLOCK..offset).unwrap_or(&[]));
+        Counts {
+            chars: base.chars + rest.chars,
+            utf16: base.utf16 + rest.utf16,
+        }
+    }
+
+    /// The 0-based line of `offset` (clamped to the end) and the counts of
+    /// the characters between that line's start and `offset`.
+    fn line_and_counts(&self, text: &str, offset: usize) -> (usize, Counts) {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let (to, from) = (self.counts_before(text, offset), self.counts_before(text, start));
+        let counts = Counts {
+            chars: to.chars.saturating_sub(from.chars),
+            utf16: to.utf16.saturating_sub(from.utf16),
+        };
+        (line, counts)
+    }
+
     /// The 1-based line and character column of byte `offset` of `text`
     /// (the text this index was built from). Offsets past the end map to the
     /// end; offsets inside a character map to that character.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let offset = offset.min(self.len);
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let column = text.get(start..).map_or(0, |rest| {
-            rest.char_indices().take_while(|(i, _)| start + i < offset).count()
-        });
+        let (line, counts) = self.line_and_counts(text, offset);
         LineCol {
             line: line as u32 + 1,
-            column: column as u32 + 1,
+            column: counts.chars as u32 + 1,
         }
     }
 
     /// The 0-based line and UTF-16 column of `offset`, as LSP positions count.
     pub fn lsp_position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.len);
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let col = text.get(start..).map_or(0, |rest| {
-            rest.char_indices()
-                .take_while(|(i, _)| start + i < offset)
-                .map(|(_, c)| c.len_utf16())
-                .sum()
-        });
-        (line as u32, col as u32)
+        let (line, counts) = self.line_and_counts(text, offset);
+        (line as u32, counts.utf16 as u32)
     }
 
     /// The byte offset of a 0-based line and UTF-16 column (LSP positions),
@@ -172,6 +226,59 @@ mod tests {
         assert_eq!(idx.line_col(text, 10), LineCol { line: 2, column: 4 });
         assert_eq!(idx.line_col(text, text.len() - 1), LineCol { line: 3, column: 1 });
         assert_eq!(idx.line_count(), 3);
+    }
+
+    /// What `line_col` and `lsp_position` computed before the block
+    /// counts: a scan from the line's start.
+    fn scanned(text: &str, offset: usize) -> (LineCol, u32) {
+        let offset = offset.min(text.len());
+        let bytes = &text.as_bytes()[..offset];
+        let start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let before = text[start..].char_indices().take_while(|(i, _)| start + i < offset);
+        let (chars, utf16) = before.fold((0, 0), |(n, u), (_, c)| (n + 1, u + c.len_utf16() as u32));
+        (
+            LineCol {
+                line,
+                column: chars + 1,
+            },
+            utf16,
+        )
+    }
+
+    #[test]
+    fn block_counts_agree_with_a_scan_from_the_line_start_at_every_offset() {
+        // Lines longer than a block, characters of 1 to 4 bytes straddling
+        // block boundaries, CR LF, an empty line and a last line without LF.
+        let mut text = String::new();
+        for i in 0..700 {
+            text.push(['a', 'é', '結', '𝄞'][i % 4]);
+            if i % 5 == 0 {
+                text.push('x');
+            }
+        }
+        text.push_str("\r\n\n");
+        text.push_str(&"𝄞b".repeat(300));
+        text.push('\n');
+        text.push_str(&"ab".repeat(400));
+        let idx = LineIndex::new(&text);
+        for offset in 0..=text.len() + 3 {
+            let (lc, utf16) = scanned(&text, offset);
+            assert_eq!(idx.line_col(&text, offset), lc, "offset {offset}");
+            assert_eq!(idx.lsp_position(&text, offset), (lc.line - 1, utf16), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn one_running_count_per_block() {
+        // The counts kept at block boundaries are what makes a column cheap
+        // on a long line: one entry per block, and each is the running count.
+        let text = "結".repeat(10 * BLOCK);
+        let idx = LineIndex::new(&text);
+        assert_eq!(idx.blocks.len(), text.len() / BLOCK + 1);
+        for (k, c) in idx.blocks.iter().enumerate() {
+            assert_eq!(c.chars, (k * BLOCK).min(text.len()).div_ceil(3));
+        }
     }
 
     #[test]
