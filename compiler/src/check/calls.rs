@@ -174,6 +174,22 @@ impl<'a> Visitor<'a> for Calls<'_, '_> {
                     check_args(&callee, &b.signature, &call.args, self.out);
                 }
             }
+            // `[int: 1, 2]` calls the built-in function the head names, so
+            // its arguments are checked as those of `int(1, 2)` (`stdlib.md`
+            // 0, `language.md` 6.2); a built-in job there is E202 (names).
+            // With `<<` the call is a runtime error whatever the arguments.
+            JobKind::Exec(exec) if exec.input.is_none() => {
+                let ExprKind::Name(_) = &exec.head.kind else { return };
+                if let Some(b) = self.builtin_at(exec.head.span).filter(|b| !b.kind.is_job()) {
+                    let callee = Callee {
+                        what: What::Builtin(b.name),
+                        name_span: exec.head.span,
+                        builtin: Some(b),
+                    };
+                    let none = Args::default();
+                    check_args(&callee, &b.signature, exec.args.as_ref().unwrap_or(&none), self.out);
+                }
+            }
             JobKind::Event(event) => {
                 if let Some(args) = &event.args {
                     let callee = Callee {
