@@ -324,7 +324,8 @@ impl ObjectStore {
         }
     }
 
-    /// Defaults that depend on other fields (SmtpServer `port`, `timeout`).
+    /// Defaults that depend on other fields (SmtpServer `port`, `timeout`),
+    /// and the empty tables of a Config or Environment without them.
     fn computed_default(&self, type_name: &str, name: &str, fields: &IndexMap<String, Data>) -> Data {
         let flag = |f: &str| matches!(fields.get(f), Some(Data::Bool(true)));
         match (type_name, name) {
@@ -337,6 +338,8 @@ impl ObjectStore {
             }),
             ("SmtpServer", "timeout") => Data::Int(60),
             ("SmtpServer", "use_tls" | "use_ssl") => Data::Bool(false),
+            // The settings tables are Dictionaries, empty when left out.
+            ("Config", "data") | ("Environment", "environment") => Data::Dict(Vec::new()),
             _ => Data::Null,
         }
     }
