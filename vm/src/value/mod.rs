@@ -13,6 +13,7 @@ mod casefold;
 mod compare;
 mod copy;
 mod dict;
+mod drop;
 mod error;
 mod float;
 mod form;
