@@ -137,12 +137,24 @@ pub(crate) fn string(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
             // The hot case (`s + string(i)`): one exact-size allocation,
             // digits written without the formatting machinery.
             Value::Int(n) => Value::Str(Str::from_int(*n)),
-            _ => Value::str(str_form(v)),
+            _ => checked_str_form(v)?,
         });
     }
     const P: Params<1> = Params::new("string", ["obj"], 1);
     let [obj] = P.bind(args)?;
-    Ok(obj.map(|v| Value::str(str_form(v))).unwrap_or_else(|| Value::str("")))
+    match obj {
+        Some(v) => checked_str_form(v),
+        None => Ok(Value::str("")),
+    }
+}
+
+/// The string form of `v` as a String value; a value nested too deeply is
+/// an error ("maximum recursion depth exceeded"), as in Python.
+fn checked_str_form(v: &Value) -> Result<Value, NativeError> {
+    let mut out = String::new();
+    v.try_write_str_form(&mut out)
+        .map_err(|e| NativeError::new(e.to_string()))?;
+    Ok(Value::str(out))
 }
 
 /// `type(obj)`.

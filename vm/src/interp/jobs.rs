@@ -252,7 +252,8 @@ impl Process {
                     if i > 0 {
                         line.push_str(&delim);
                     }
-                    v.write_str_form(&mut line);
+                    v.try_write_str_form(&mut line)
+                        .map_err(|e| Abnormal::new(e.to_string()))?;
                 }
                 line.push('\n');
                 if let Some(w) = ctx.world.as_deref_mut() {

@@ -67,7 +67,16 @@ impl Process {
         else {
             return Err(Abnormal::new("corrupt process: unknown function"));
         };
-        let mut cp = DeepCopier::new();
+        let mut copier = DeepCopier::new();
+        // The first copy that failed (a value nested too deeply); the
+        // others go on with null and the child is not started.
+        let mut failed = None;
+        let mut copy = |v: &Value| {
+            copier.copy(v).unwrap_or_else(|e| {
+                failed.get_or_insert(e);
+                Value::Null
+            })
+        };
         let base = f.slot_base as usize;
         let slots: Vec<Option<Value>> = (0..usize::from(body.slot_count))
             .map(|i| {
@@ -75,15 +84,15 @@ impl Process {
                 if hidden {
                     None
                 } else {
-                    self.slots.get(base + i).and_then(Option::as_ref).map(|v| cp.copy(v))
+                    self.slots.get(base + i).and_then(Option::as_ref).map(&mut copy)
                 }
             })
             .collect();
-        let ctl = Rc::new(std::array::from_fn(|i| cp.copy(&f.ctl[i])));
+        let ctl = Rc::new(std::array::from_fn(|i| copy(&f.ctl[i])));
         let saved = f.saved.as_ref().map(|s| {
             Box::new(SavedParams {
-                slots: s.slots.iter().map(|v| v.as_ref().map(|v| cp.copy(v))).collect(),
-                ctl: Rc::new(std::array::from_fn(|i| cp.copy(&s.ctl[i]))),
+                slots: s.slots.iter().map(|v| v.as_ref().map(&mut copy)).collect(),
+                ctl: Rc::new(std::array::from_fn(|i| copy(&s.ctl[i]))),
                 body_pc: s.body_pc,
             })
         });
@@ -96,12 +105,16 @@ impl Process {
             handler_base: 0,
             status: f.status,
             end: f.end,
-            result: f.result.as_ref().map(|v| cp.copy(v)),
-            error: f.error.as_ref().map(|v| cp.copy(v)),
-            debug: cp.copy(&f.debug),
+            result: f.result.as_ref().map(&mut copy),
+            error: f.error.as_ref().map(&mut copy),
+            debug: copy(&f.debug),
             ctl,
             saved,
         };
+        let env = copy(&self.env);
+        if let Some(e) = failed {
+            return Err(Abnormal::new(e.to_string()));
+        }
         Ok(Process {
             pid,
             modules: self.modules.clone(),
@@ -110,7 +123,7 @@ impl Process {
             slots,
             stack: Vec::new(),
             handlers: Vec::new(),
-            env: cp.copy(&self.env),
+            env,
             ctl_override: None,
             pending: None,
             finished: None,

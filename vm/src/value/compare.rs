@@ -3,12 +3,9 @@
 
 use super::glob::Glob;
 use super::int::{cmp_int, cmp_int_float, IntRef};
-use super::{Key, Value, ValueError};
+use super::{Key, Value, ValueError, MAX_DEPTH};
 use std::cmp::Ordering;
 use std::rc::Rc;
-
-/// How deeply nested containers may be compared.
-const MAX_DEPTH: usize = 100_000;
 
 /// `a == b`: numbers numerically (NaN equals nothing), Strings, Binaries,
 /// Booleans and Null by value, Arrays elementwise, Dictionaries by keys in
@@ -28,7 +25,7 @@ pub fn eq_checked(a: &Value, b: &Value) -> Result<bool, ValueError> {
 
 fn eq_depth(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError> {
     if depth > MAX_DEPTH {
-        return Err(ValueError::TooDeep);
+        return Err(ValueError::TOO_DEEP_TO_COMPARE);
     }
     Ok(match (a, b) {
         (Value::Null, Value::Null) => true,
@@ -126,7 +123,7 @@ pub fn ge(a: &Value, b: &Value) -> Result<bool, ValueError> {
 
 fn compare_depth(a: &Value, b: &Value, depth: usize) -> Result<Option<Ordering>, ValueError> {
     if depth > MAX_DEPTH {
-        return Err(ValueError::TooDeep);
+        return Err(ValueError::TOO_DEEP_TO_COMPARE);
     }
     let unordered = || ValueError::NotOrderable {
         left: a.type_name(),
@@ -176,7 +173,7 @@ pub fn like(a: &Value, b: &Value) -> Result<bool, ValueError> {
 
 fn like_depth(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError> {
     if depth > MAX_DEPTH {
-        return Err(ValueError::TooDeep);
+        return Err(ValueError::TOO_DEEP_TO_COMPARE);
     }
     let nested = |p: &Value, q: &Value| stacker::maybe_grow(64 * 1024, 1024 * 1024, || like_depth(p, q, depth + 1));
     match (a, b) {

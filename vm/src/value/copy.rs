@@ -2,14 +2,21 @@
 //! sharing and cycles are kept (memo by container identity); handles stay
 //! handles; immutable values are shared.
 
-use super::{Array, Dict, Function, Pattern, Value};
+use super::{Array, Dict, Function, Pattern, Value, ValueError, MAX_DEPTH};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A deep copy of `v`: new Arrays and Dictionaries, the same shape of
-/// sharing and cycles.
+/// sharing and cycles. A value nesting deeper than [`MAX_DEPTH`] is shared
+/// rather than copied; [`try_deep_copy`] refuses it instead.
 pub fn deep_copy(v: &Value) -> Value {
-    copy(v, &mut HashMap::new())
+    try_deep_copy(v).unwrap_or_else(|_| v.clone())
+}
+
+/// A deep copy of `v`, or [`ValueError::TooDeep`] when its Arrays and
+/// Dictionaries nest deeper than [`MAX_DEPTH`].
+pub fn try_deep_copy(v: &Value) -> Result<Value, ValueError> {
+    copy(v, &mut HashMap::new(), 0)
 }
 
 /// Deep copies of several values that keep the sharing *between* them: two
@@ -26,28 +33,36 @@ impl DeepCopier {
         Self::default()
     }
 
-    /// A deep copy of `v`, sharing what earlier copies of this copier share.
-    pub fn copy(&mut self, v: &Value) -> Value {
-        copy(v, &mut self.memo)
+    /// A deep copy of `v`, sharing what earlier copies of this copier share,
+    /// or [`ValueError::TooDeep`] when `v` nests deeper than [`MAX_DEPTH`].
+    pub fn copy(&mut self, v: &Value) -> Result<Value, ValueError> {
+        copy(v, &mut self.memo, 0)
     }
 }
 
-fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
-    match v {
+/// The copy of `v`, found at nesting level `depth`.
+fn copy(v: &Value, memo: &mut HashMap<usize, Value>, depth: usize) -> Result<Value, ValueError> {
+    if depth > MAX_DEPTH && needs_copy(v) {
+        return Err(ValueError::TOO_DEEP);
+    }
+    Ok(match v {
         Value::Array(a) => {
             if let Some(done) = memo.get(&a.id()) {
-                return done.clone();
+                return Ok(done.clone());
             }
             let fresh = Array::new(Vec::new());
             memo.insert(a.id(), Value::Array(fresh.clone()));
             let items: Vec<Value> = a.borrow().clone();
-            let copied: Vec<Value> = items.iter().map(|x| nested(x, memo)).collect();
+            let copied = items
+                .iter()
+                .map(|x| nested(x, memo, depth))
+                .collect::<Result<Vec<Value>, ValueError>>()?;
             *fresh.borrow_mut() = copied;
             Value::Array(fresh)
         }
         Value::Dict(d) => {
             if let Some(done) = memo.get(&d.id()) {
-                return done.clone();
+                return Ok(done.clone());
             }
             let fresh = Dict::new(super::DictMap::default());
             memo.insert(d.id(), Value::Dict(fresh.clone()));
@@ -55,14 +70,14 @@ fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
             for (k, val) in entries {
                 // Keys are never Arrays or Dictionaries; their contents may
                 // still hold one (an exact Pattern), so they are copied too.
-                let k = super::Key(nested(&k.0, memo));
-                let val = nested(&val, memo);
+                let k = super::Key(nested(&k.0, memo, depth)?);
+                let val = nested(&val, memo, depth)?;
                 fresh.borrow_mut().insert(k, val);
             }
             Value::Dict(fresh)
         }
         Value::Pattern(p) if needs_copy(&p.source) => {
-            let source = nested(&p.source, memo);
+            let source = nested(&p.source, memo, depth)?;
             match Pattern::new(p.kind, p.ignore_case, source) {
                 Ok(q) => Value::Pattern(Rc::new(q)),
                 Err(_) => v.clone(),
@@ -70,17 +85,19 @@ fn copy(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
         }
         Value::Function(f) => match &**f {
             Function::Method { receiver, name } if needs_copy(receiver) => Value::Function(Rc::new(Function::Method {
-                receiver: nested(receiver, memo),
+                receiver: nested(receiver, memo, depth)?,
                 name: name.clone(),
             })),
             _ => v.clone(),
         },
         _ => v.clone(),
-    }
+    })
 }
 
-fn nested(v: &Value, memo: &mut HashMap<usize, Value>) -> Value {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || copy(v, memo))
+/// The copy of a value one level inside the one at `depth`, growing the
+/// stack for deeply nested values.
+fn nested(v: &Value, memo: &mut HashMap<usize, Value>, depth: usize) -> Result<Value, ValueError> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || copy(v, memo, depth + 1))
 }
 
 /// Whether a value holds a mutable container somewhere.

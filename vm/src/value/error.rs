@@ -87,9 +87,14 @@ pub enum ValueError {
     /// A Timedelta outside ±999999999 days.
     #[error("timedelta out of range")]
     TimedeltaOutOfRange,
-    /// A structure nested too deeply (or cyclic) to compare.
-    #[error("maximum recursion depth exceeded in comparison")]
-    TooDeep,
+    /// A structure nested deeper than [`MAX_DEPTH`](super::MAX_DEPTH) (or
+    /// cyclic, for a comparison) for an operation that walks it. The text
+    /// is Python's, `during` its tail (` in comparison`, or empty).
+    #[error("maximum recursion depth exceeded{during}")]
+    TooDeep {
+        /// What was being done: ` in comparison`, or empty.
+        during: &'static str,
+    },
     /// The operation needs the object tree (`x in directory`, `s % object`):
     /// the interpreter handles Objects itself before calling here.
     #[error("unsupported operand types for {op}: '{left}' and 'Object'")]
@@ -110,6 +115,15 @@ impl ValueError {
             right: b.type_name(),
         }
     }
+
+    /// A comparison (`==`, ordering, `=~`, `in`) of structures nested too
+    /// deeply.
+    pub const TOO_DEEP_TO_COMPARE: ValueError = ValueError::TooDeep {
+        during: " in comparison",
+    };
+
+    /// Any other walk (string form, copy) of a structure nested too deeply.
+    pub const TOO_DEEP: ValueError = ValueError::TooDeep { during: "" };
 
     /// A size-limit error describing `what`.
     pub fn size_limit(what: impl Into<String>) -> Self {

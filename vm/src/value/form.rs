@@ -6,10 +6,53 @@ use super::binary::write_bytes_repr;
 use super::float::write_float_repr;
 use super::string::write_string_repr;
 use super::time::{date_form, datetime_form, time_form};
-use super::{Function, Pattern, PatternKind, Value, ValueError, MAX_SEQUENCE_LEN};
+use super::{Function, Pattern, PatternKind, Value, ValueError, MAX_DEPTH, MAX_SEQUENCE_LEN};
 
-/// Containers being written, to print a container met again as `[...]`.
-struct Seen(Vec<usize>);
+/// How many enclosing containers [`Seen`] scans linearly; deeper ones are
+/// also kept in a hash set, so a deeply nested value is written in linear
+/// time rather than quadratic.
+const SCANNED: usize = 16;
+
+/// The containers being written (the enclosing ones), to print a container
+/// met again as `[...]`, and whether the value was nested too deeply to
+/// write whole.
+#[derive(Default)]
+struct Seen {
+    /// Every enclosing container, outermost first.
+    stack: Vec<usize>,
+    /// `stack[SCANNED..]`, for lookups.
+    deep: rustc_hash::FxHashSet<usize>,
+    /// Set when a level beyond [`MAX_DEPTH`] was written as `...`.
+    too_deep: bool,
+}
+
+impl Seen {
+    /// Whether the container `id` encloses the one being written.
+    #[inline]
+    fn contains(&self, id: usize) -> bool {
+        self.stack[..self.stack.len().min(SCANNED)].contains(&id)
+            || (self.stack.len() > SCANNED && self.deep.contains(&id))
+    }
+
+    /// Enters the container `id`.
+    #[inline]
+    fn push(&mut self, id: usize) {
+        if self.stack.len() >= SCANNED {
+            self.deep.insert(id);
+        }
+        self.stack.push(id);
+    }
+
+    /// Leaves the innermost container.
+    #[inline]
+    fn pop(&mut self) {
+        if let Some(id) = self.stack.pop() {
+            if self.stack.len() >= SCANNED {
+                self.deep.remove(&id);
+            }
+        }
+    }
+}
 
 impl Value {
     /// The str form: the text of a String, the repr of anything else.
@@ -29,9 +72,11 @@ impl Value {
 
     /// The str form, or a [`ValueError::SizeLimit`] when it would exceed
     /// [`MAX_SEQUENCE_LEN`] (a structure sharing one container many times
-    /// can have an exponentially long form).
+    /// can have an exponentially long form), or a [`ValueError::TooDeep`]
+    /// when Arrays or Dictionaries nest deeper than [`MAX_DEPTH`].
     pub fn try_to_str_form(&self) -> Result<String, ValueError> {
-        let out = self.to_str_form();
+        let mut out = String::new();
+        self.try_write_str_form(&mut out)?;
         if out.len() > MAX_SEQUENCE_LEN {
             return Err(ValueError::size_limit(format!(
                 "string form longer than {MAX_SEQUENCE_LEN}"
@@ -41,17 +86,36 @@ impl Value {
     }
 
     /// Appends the str form to `out`. Writing stops (ending in `...`) once
-    /// `out` exceeds [`MAX_SEQUENCE_LEN`].
+    /// `out` exceeds [`MAX_SEQUENCE_LEN`]; levels nested deeper than
+    /// [`MAX_DEPTH`] are written as `...` (see
+    /// [`try_to_str_form`](Value::try_to_str_form) for an error instead).
     pub fn write_str_form(&self, out: &mut String) {
         match self {
             Value::Str(s) => out.push_str(s.as_str()),
-            _ => write(self, out, &mut Seen(Vec::new())),
+            _ => write(self, out, &mut Seen::default()),
         }
     }
 
-    /// Appends the repr form to `out`.
+    /// As [`write_str_form`](Value::write_str_form), but a value whose
+    /// Arrays and Dictionaries nest deeper than [`MAX_DEPTH`] is a
+    /// [`ValueError::TooDeep`] (`out` then holds a partial form).
+    pub fn try_write_str_form(&self, out: &mut String) -> Result<(), ValueError> {
+        if let Value::Str(s) = self {
+            out.push_str(s.as_str());
+            return Ok(());
+        }
+        let mut seen = Seen::default();
+        write(self, out, &mut seen);
+        if seen.too_deep {
+            return Err(ValueError::TOO_DEEP);
+        }
+        Ok(())
+    }
+
+    /// Appends the repr form to `out` (levels deeper than [`MAX_DEPTH`] as
+    /// `...`).
     pub fn write_repr(&self, out: &mut String) {
-        write(self, out, &mut Seen(Vec::new()));
+        write(self, out, &mut Seen::default());
     }
 }
 
@@ -67,11 +131,14 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
         Value::Binary(b) => write_bytes_repr(b, out),
         Value::Array(a) => {
             let id = a.id();
-            if seen.0.contains(&id) {
+            if seen.contains(id) {
                 out.push_str("[...]");
                 return;
             }
-            seen.0.push(id);
+            if too_deep(out, seen) {
+                return;
+            }
+            seen.push(id);
             out.push('[');
             // Elements are cloned out so the Array is not borrowed while
             // nested values are written.
@@ -86,15 +153,18 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
                 nested(item, out, seen);
             }
             out.push(']');
-            seen.0.pop();
+            seen.pop();
         }
         Value::Dict(d) => {
             let id = d.id();
-            if seen.0.contains(&id) {
+            if seen.contains(id) {
                 out.push_str("{...}");
                 return;
             }
-            seen.0.push(id);
+            if too_deep(out, seen) {
+                return;
+            }
+            seen.push(id);
             out.push('{');
             let entries: Vec<(Value, Value)> = d.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
             for (i, (k, val)) in entries.iter().enumerate() {
@@ -109,7 +179,7 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
                 nested(val, out, seen);
             }
             out.push('}');
-            seen.0.pop();
+            seen.pop();
         }
         Value::Pattern(p) => write_pattern(p, out),
         Value::Datetime(dt) => out.push_str(&datetime_form(dt)),
@@ -129,6 +199,18 @@ fn write(v: &Value, out: &mut String, seen: &mut Seen) {
         Value::SessionChannel(id) => out.push_str(&format!("<SessionChannel {id}>")),
         Value::Process(pid) => out.push_str(&format!("<Process {pid}>")),
     }
+}
+
+/// Whether one more container level would exceed [`MAX_DEPTH`]; then it is
+/// written as `...` and `seen` remembers the form is not whole.
+#[inline]
+fn too_deep(out: &mut String, seen: &mut Seen) -> bool {
+    if seen.stack.len() < MAX_DEPTH {
+        return false;
+    }
+    out.push_str("...");
+    seen.too_deep = true;
+    true
 }
 
 /// Whether `out` has grown past the limit; then it ends in `...`.

@@ -31,7 +31,7 @@ mod truth;
 pub use array::resolve_index;
 pub use binary::bytes_repr;
 pub use compare::{case_match, compare, contains, eq, eq_checked, ge, gt, le, like, lt};
-pub use copy::{deep_copy, DeepCopier};
+pub use copy::{deep_copy, try_deep_copy, DeepCopier};
 pub use error::ValueError;
 pub use float::float_repr;
 pub use ops::{add, append_in_place, div, mul, neg, pos, rem, sub};
@@ -46,6 +46,14 @@ pub const MAX_SEQUENCE_LEN: usize = 1 << 28;
 
 /// The largest Array (in elements) an operator may build.
 pub const MAX_ARRAY_LEN: usize = 1 << 25;
+
+/// How deeply Arrays and Dictionaries (and the values inside Patterns and
+/// bound methods) may nest for an operation that walks them: `==`, ordering,
+/// `=~`, `in`, string forms, deep copies. Deeper is
+/// [`ValueError::TooDeep`] (Python's "maximum recursion depth exceeded"),
+/// never a stack overflow: each level of those walks also grows the stack
+/// on the heap when it runs short (`stacker`).
+pub const MAX_DEPTH: usize = 100_000;
 
 /// The largest Integer (in bits) an operator may build.
 pub const MAX_INT_BITS: u64 = 1 << 23;
