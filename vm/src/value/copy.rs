@@ -109,3 +109,36 @@ fn needs_copy(v: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{deep_copy, try_deep_copy, Value, ValueError, MAX_DEPTH};
+
+    fn nested(depth: usize) -> Value {
+        let mut v = Value::array(Vec::new());
+        for _ in 0..depth {
+            v = Value::array(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn a_copy_within_the_depth_limit_is_a_new_equal_value() {
+        let v = nested(MAX_DEPTH);
+        let c = try_deep_copy(&v).unwrap();
+        assert_eq!(c, v);
+        if let (Value::Array(a), Value::Array(b)) = (&c, &v) {
+            assert!(!a.ptr_eq(b));
+        }
+    }
+
+    #[test]
+    fn a_copy_beyond_the_depth_limit_is_refused() {
+        let v = nested(MAX_DEPTH + 2);
+        assert_eq!(try_deep_copy(&v).unwrap_err(), ValueError::TOO_DEEP);
+        assert_eq!(v.clone().try_to_str_form().unwrap_err(), ValueError::TOO_DEEP);
+        assert!(v.to_str_form().contains("..."));
+        // The infallible copy shares what it cannot copy.
+        assert!(matches!((deep_copy(&v), &v), (Value::Array(a), Value::Array(b)) if a.ptr_eq(b)));
+    }
+}
