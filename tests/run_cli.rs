@@ -295,6 +295,145 @@ fn root_option_resolves_absolute_paths() {
     assert_run(&run(dir.path(), &["r/app/main.jf", "--root", "r"]), 0, "42\n");
 }
 
+/// A tree whose `jobflow.toml` is at the top: `lib/a.jf`, and `sub/f.jf`
+/// using absolute and relative paths and calling `sub/y.jf` as `./y`.
+fn marked_tree() -> TempDir {
+    let dir = tempdir();
+    write(dir.path(), "jobflow.toml", "");
+    write(dir.path(), "lib/a.jf", "return(1)\n");
+    write(dir.path(), "sub/y.jf", "return('y')\n");
+    write(
+        dir.path(),
+        "sub/f.jf",
+        "print(/lib/a in /lib) -> print(length(/lib)) -> {for c in /lib | print(c)} -> print(./)\n\
+         -> [./y] -> print($RESULT)\n",
+    );
+    dir
+}
+
+const MARKED_TREE_OUT: &str = "true\n1\n/lib/a\n/sub\ny\n";
+
+#[test]
+fn root_is_found_from_a_relative_flow_path() {
+    let dir = marked_tree();
+    assert_run(&run(dir.path(), &["sub/f.jf"]), 0, MARKED_TREE_OUT);
+}
+
+#[test]
+fn root_is_found_above_the_current_directory() {
+    let dir = marked_tree();
+    assert_run(&run(&dir.path().join("sub"), &["f.jf"]), 0, MARKED_TREE_OUT);
+    assert_run(&run(&dir.path().join("sub"), &["./f.jf"]), 0, MARKED_TREE_OUT);
+}
+
+#[test]
+fn relative_root_option_from_a_subdirectory() {
+    let dir = marked_tree();
+    assert_run(
+        &run(&dir.path().join("sub"), &["f.jf", "--root", ".."]),
+        0,
+        MARKED_TREE_OUT,
+    );
+}
+
+// ---- compiled Jobflows (NAME.jfc) as objects ----------------------------------
+
+/// Sets the modification time of `path` to `secs` after the epoch.
+fn set_mtime(path: &Path, secs: u64) {
+    let t = std::time::UNIX_EPOCH + Duration::from_secs(secs);
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(t))
+        .unwrap_or_else(|e| panic!("cannot set the time of {}: {e}", path.display()));
+}
+
+/// `jobflow build SRC -o OUT` in `cwd`, which must succeed.
+fn build(cwd: &Path, src: &str, out: &str) {
+    let outcome = run_jobflow(["build", src, "-o", out], cwd, DEFAULT_TIMEOUT);
+    assert_eq!(outcome.status, Some(0), "build failed: {}", outcome.stderr);
+}
+
+#[test]
+fn built_tree_runs_its_sub_flows_from_jfc_files() {
+    let dir = tempdir();
+    write(dir.path(), "src/jobflow.toml", "");
+    write(dir.path(), "src/lib/x.jf", "|n = 2|\nreturn(n * 10)\n");
+    write(
+        dir.path(),
+        "src/main.jf",
+        "[./lib/x: 4] -> print($RESULT) -> [/lib/x] -> print($RESULT)\n",
+    );
+    build(dir.path(), "src", "out");
+    assert!(!dir.path().join("out/lib/x.jf").exists());
+    assert_run(&run(dir.path(), &["out/main.jfc"]), 0, "40\n20\n");
+}
+
+#[test]
+fn corrupt_jfc_sub_flow_is_a_runtime_error() {
+    let dir = tempdir();
+    write(dir.path(), "x.jfc", "not a module\n");
+    write(dir.path(), "main.jf", "[./x] -> print('not reached')\n");
+    let outcome = run(dir.path(), &["main.jf"]);
+    assert_eq!(
+        (outcome.status, outcome.stdout.as_str()),
+        (Some(1), ""),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("cannot load jobflow /x") && outcome.stderr.contains("x.jfc"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn jfc_is_used_unless_the_source_is_newer() {
+    let dir = tempdir();
+    write(dir.path(), "y.jf", "return('compiled')\n");
+    build(dir.path(), "y.jf", "y.jfc");
+    write(dir.path(), "y.jf", "return('source')\n");
+    write(dir.path(), "main.jf", "[./y] -> print($RESULT)\n");
+    let (jf, jfc) = (dir.path().join("y.jf"), dir.path().join("y.jfc"));
+    set_mtime(&jf, 1_000_000);
+    set_mtime(&jfc, 2_000_000);
+    assert_run(&run(dir.path(), &["main.jf"]), 0, "compiled\n");
+    set_mtime(&jf, 3_000_000);
+    assert_run(&run(dir.path(), &["main.jf"]), 0, "source\n");
+}
+
+// ---- ScriptJobs -------------------------------------------------------------
+
+/// Writes an executable file.
+#[cfg(unix)]
+fn write_executable(dir: &Path, name: &str, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = write(dir, name, text);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("cannot make {} executable: {e}", path.display()));
+}
+
+#[cfg(unix)]
+#[test]
+fn scripts_run_from_any_dir_and_a_relative_flow_path() {
+    let dir = tempdir();
+    write_executable(dir.path(), "t/scr.sh", "#!/bin/sh\necho \"sh $# $1 $(pwd)\"\n");
+    write_executable(dir.path(), "t/exe", "#!/bin/sh\necho \"exe $# $1 $2\"\n");
+    write(
+        dir.path(),
+        "t/main.jf",
+        "[./scr: 'a b'] -> print($RESULT) -> [__dir__ = '/'] -> [./scr: 1] -> print($RESULT)\n\
+         -> [./exe: 1, 'x y'] -> print($RESULT) -> print(./exe.type_name)\n",
+    );
+    let here = fs::canonicalize(dir.path()).unwrap_or_else(|_| dir.path().to_path_buf());
+    assert_run(
+        &run(dir.path(), &["t/main.jf"]),
+        0,
+        &format!("sh 1 a b {}\nsh 1 1 /\nexe 2 1 x y\nScriptJob\n", here.display()),
+    );
+}
+
 // ---- compile errors ---------------------------------------------------------
 
 #[test]

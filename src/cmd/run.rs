@@ -59,19 +59,28 @@ pub struct RunArgs {
     log: super::log::LogArgs,
 }
 
+/// `path` made absolute against the current directory (lexically, as
+/// `jobflow check` does); unchanged when there is no current directory.
+pub(super) fn absolute(path: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// Exit status for usage and compile errors.
 const USAGE: u8 = 2;
 
 /// Runs `jobflow run`.
 pub fn run(args: RunArgs) -> ExitCode {
     args.log.init();
-    let check = CheckContext::disk().with_root(args.root.clone());
-    let module = match main_module(&args.flow, &check) {
+    // The root is found from the flow's absolute path, as `check` finds it:
+    // the ancestors of a relative `f.jf` would stop at `.`.
+    let flow = absolute(&args.flow);
+    let check = CheckContext::disk().with_root(args.root.as_deref().map(absolute));
+    let module = match main_module(&args.flow, &check, &flow) {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let root = check.root_of(&args.flow);
-    let abspath = object_path(&root, &args.flow);
+    let root = check.root_of(&flow);
+    let abspath = object_path(&root, &flow);
 
     let declared = || {
         let names: Vec<&str> = module.params.iter().map(|p| p.name.as_str()).collect();
@@ -201,7 +210,11 @@ pub(super) fn listen_sigcont(sched: &Scheduler) -> Option<jobflow_vm::sched::sig
 /// The module of the flow to run: a `.jfc` file is loaded and verified
 /// (magic, version, checksum, verifier), anything else is compiled, with the
 /// diagnostics on stderr. `Err` carries the exit status (2).
-fn main_module(flow: &std::path::Path, check: &CheckContext) -> Result<Rc<jobflow_vm::bytecode::Module>, ExitCode> {
+fn main_module(
+    flow: &std::path::Path,
+    check: &CheckContext,
+    abs: &std::path::Path,
+) -> Result<Rc<jobflow_vm::bytecode::Module>, ExitCode> {
     if flow.extension().is_some_and(|e| e == "jfc") {
         let bytes = std::fs::read(flow).map_err(|e| {
             eprintln!("error: cannot read {}: {e}", flow.display());
@@ -214,7 +227,7 @@ fn main_module(flow: &std::path::Path, check: &CheckContext) -> Result<Rc<jobflo
                 ExitCode::from(USAGE)
             });
     }
-    let checked = match check_file(flow, check) {
+    let checked = match check_file(abs, check) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

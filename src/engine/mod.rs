@@ -179,7 +179,9 @@ impl EngineBuilder {
     /// given).
     pub fn build(self) -> Result<Engine, EngineError> {
         let root = match self.root {
-            Some(r) => r,
+            // Absolute, so that scripts and sub-flows are found whatever
+            // the current directory or `__dir__` of a command.
+            Some(r) => std::path::absolute(&r).unwrap_or(r),
             None => std::env::current_dir().map_err(|source| EngineError::Read {
                 path: ".".to_string(),
                 source,
