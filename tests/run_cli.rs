@@ -420,18 +420,26 @@ fn scripts_run_from_any_dir_and_a_relative_flow_path() {
     let dir = tempdir();
     write_executable(dir.path(), "t/scr.sh", "#!/bin/sh\necho \"sh $# $1 $(pwd)\"\n");
     write_executable(dir.path(), "t/exe", "#!/bin/sh\necho \"exe $# $1 $2\"\n");
+    write_executable(dir.path(), "t/tool.cmd", "#!/bin/sh\necho \"tool $1\"\n");
     write(
         dir.path(),
         "t/main.jf",
         "[./scr: 'a b'] -> print($RESULT) -> [__dir__ = '/'] -> [./scr: 1] -> print($RESULT)\n\
-         -> [./exe: 1, 'x y'] -> print($RESULT) -> print(./exe.type_name)\n",
+         -> [./exe: 1, 'x y'] -> print($RESULT) -> print(./exe.type_name)\n\
+         -> [./tool: 7] -> print($RESULT, ./tool.ext)\n",
     );
     let here = fs::canonicalize(dir.path()).unwrap_or_else(|_| dir.path().to_path_buf());
     assert_run(
         &run(dir.path(), &["t/main.jf"]),
         0,
-        &format!("sh 1 a b {}\nsh 1 1 /\nexe 2 1 x y\nScriptJob\n", here.display()),
+        &format!(
+            "sh 1 a b {}\nsh 1 1 /\nexe 2 1 x y\nScriptJob\ntool 7 cmd\n",
+            here.display()
+        ),
     );
+    // `check` finds the same objects.
+    let checked = run_jobflow(["check", "t/main.jf"], dir.path(), DEFAULT_TIMEOUT);
+    assert_eq!(checked.status, Some(0), "{}", checked.stderr);
 }
 
 // ---- compile errors ---------------------------------------------------------

@@ -100,6 +100,10 @@ impl SourceProvider for SnapshotSources {
         self.entries().insert(path.to_path_buf(), found);
         found
     }
+
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        self.ws.names_in(dir)
+    }
 }
 
 /// Checks the current text of `path` in `ws` (an open document, else the

@@ -135,6 +135,19 @@ impl SourceProvider for Workspace {
             found => found,
         }
     }
+
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = self.fs.list(dir).into_iter().map(|e| e.name).collect();
+        names.extend(
+            self.open
+                .keys()
+                .filter(|p| p.parent() == Some(dir))
+                .filter_map(|p| p.file_name()?.to_str().map(str::to_owned)),
+        );
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,11 @@ pub trait SourceProvider: Send + Sync {
 
     /// What is at `path`, if anything.
     fn entry(&self, path: &Path) -> Option<Entry>;
+
+    /// The names of the entries of the directory `dir`, in any order (empty
+    /// when it is missing or cannot be listed). Asked only when no other
+    /// file names an object, to find a script `NAME.EXT`.
+    fn names_in(&self, dir: &Path) -> Vec<String>;
 }
 
 /// The real file system, read as it is at each call (no caching).
@@ -64,6 +69,16 @@ impl SourceProvider for DiskSources {
         } else {
             Some(Entry::File)
         }
+    }
+
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -132,6 +147,19 @@ impl SourceProvider for MemorySources {
             .next()
             .is_some_and(|(p, _)| p.starts_with(path) && p != path);
         is_dir.then_some(Entry::Dir)
+    }
+
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .files
+            .range(dir.to_path_buf()..)
+            .map(|(p, _)| p)
+            .take_while(|p| p.starts_with(dir))
+            .filter_map(|p| p.strip_prefix(dir).ok()?.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        names.dedup();
+        names
     }
 }
 

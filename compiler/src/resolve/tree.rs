@@ -177,8 +177,9 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 }
 
 /// The object called `name` in directory `dir`, in the order of
-/// `cli-and-layout.md`: `name.jf`, `name.jfc`, `name.toml`, `name.sh`, the
-/// directory `name/`, a script file `name`.
+/// `cli-and-layout.md` (and of the object tree the running flow sees):
+/// `name.jf`, `name.jfc`, `name.toml`, `name.sh`, the directory `name/`, a
+/// script file `name`, then the first script file `name.EXT` by file name.
 pub fn lookup(dir: &Path, name: &str, sources: &dyn SourceProvider) -> Option<ResolvedObject> {
     let candidates = [
         ("jf", ObjectKind::Jobflow),
@@ -193,17 +194,41 @@ pub fn lookup(dir: &Path, name: &str, sources: &dyn SourceProvider) -> Option<Re
         }
     }
     let plain = dir.join(name);
-    match sources.entry(&plain)? {
-        Entry::Dir => Some(ResolvedObject {
-            kind: ObjectKind::Directory,
-            file: plain,
-        }),
-        Entry::Script => Some(ResolvedObject {
-            kind: ObjectKind::Script,
-            file: plain,
-        }),
-        Entry::File => None,
+    match sources.entry(&plain) {
+        Some(Entry::Dir) => {
+            return Some(ResolvedObject {
+                kind: ObjectKind::Directory,
+                file: plain,
+            })
+        }
+        Some(Entry::Script) => {
+            return Some(ResolvedObject {
+                kind: ObjectKind::Script,
+                file: plain,
+            })
+        }
+        Some(Entry::File) | None => {}
     }
+    script_with_extension(dir, name, sources)
+}
+
+/// The script `name.EXT` in `dir` (a `#!` line and the executable bit, any
+/// extension), the first by file name when there are several.
+fn script_with_extension(dir: &Path, name: &str, sources: &dyn SourceProvider) -> Option<ResolvedObject> {
+    let mut candidates: Vec<String> = sources
+        .names_in(dir)
+        .into_iter()
+        .filter(|f| f.rsplit_once('.').is_some_and(|(stem, _)| stem == name))
+        .collect();
+    candidates.sort();
+    candidates
+        .into_iter()
+        .map(|f| dir.join(f))
+        .find(|file| sources.entry(file) == Some(Entry::Script))
+        .map(|file| ResolvedObject {
+            kind: ObjectKind::Script,
+            file,
+        })
 }
 
 #[cfg(test)]
@@ -221,6 +246,9 @@ mod tests {
         m.insert("/r/app/backup.sh", "echo");
         m.insert_executable("/r/app/run", "#!/bin/sh");
         m.insert("/r/app/plain", "data");
+        m.insert_executable("/r/app/tool.py", "#!/usr/bin/env python3");
+        m.insert_executable("/r/app/tool.rb", "#!/usr/bin/env ruby");
+        m.insert("/r/app/notes.txt", "#!/bin/sh");
         m
     }
 
@@ -259,6 +287,9 @@ mod tests {
         assert_eq!(kind("./"), Ok(ObjectKind::Directory));
         assert_eq!(kind("../"), Ok(ObjectKind::Directory));
         assert!(matches!(kind("./plain"), Err(PathError::NotFound { .. })));
+        let tool = ctx.resolve(&path("./tool"), &m).map(|o| (o.kind, o.file));
+        assert_eq!(tool, Ok((ObjectKind::Script, PathBuf::from("/r/app/tool.py"))));
+        assert!(matches!(kind("./notes"), Err(PathError::NotFound { .. })));
         assert!(matches!(kind("/lib/nope"), Err(PathError::NotFound { prefix, .. }) if prefix == "/lib/nope"));
         assert!(matches!(kind("/lib/notify/x"), Err(PathError::NotADirectory { .. })));
         assert!(matches!(kind("../../x"), Err(PathError::AboveRoot { .. })));
