@@ -254,7 +254,7 @@ impl Process {
             let Some(tree) = ctx.objects else {
                 return Err(ValueError::operands("in", item, container).into());
             };
-            let children = tree.children(dir);
+            let children = directory_children(tree, dir)?;
             return Ok(match item {
                 Value::Object(o) => children.iter().any(|c| c.abspath == o.abspath),
                 Value::Str(name) => children
@@ -355,7 +355,10 @@ impl Process {
             Value::Dict(d) => Value::array(d.borrow().keys().map(|k| k.value().clone()).collect()),
             Value::Str(s) => Value::array(s.as_str().chars().map(|c| Value::str(c.to_string())).collect()),
             Value::Object(o) => {
-                let children = ctx.objects.map(|t| t.children(&o)).unwrap_or_default();
+                let children = match ctx.objects {
+                    Some(tree) => directory_children(tree, &o)?,
+                    None => Vec::new(),
+                };
                 Value::array(children.into_iter().map(|c| Value::Object(Rc::new(c))).collect())
             }
             other => {
@@ -376,6 +379,20 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
         usize::try_from(i).ok()
     } else {
         None
+    }
+}
+
+/// The children of a directory Object, for `for` and `in` (`language.md`
+/// 5.2, 6.7); any other Object is a runtime error.
+fn directory_children(tree: &dyn ObjectTree, o: &ObjectRef) -> Result<Vec<ObjectRef>, Abnormal> {
+    let type_name = tree.get(o, "type_name").map_err(|e| Abnormal::new(e.detail))?;
+    match type_name.as_ref().and_then(Value::as_str) {
+        Some("Directory") => Ok(tree.children(o)),
+        Some(other) => Err(Abnormal::new(format!(
+            "object {} is a {other}, not a Directory",
+            o.abspath
+        ))),
+        None => Err(Abnormal::new(format!("object {} is not a Directory", o.abspath))),
     }
 }
 
