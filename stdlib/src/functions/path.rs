@@ -1,18 +1,30 @@
 //! `path(str_or_obj, *args)` (`stdlib.md` 3): an object by path.
 
-use super::args::no_keywords;
 use super::str_form;
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError};
 use jobflow_vm::Value;
 
-/// `path(str_or_obj, *args)`.
+/// `path(str_or_obj, *args)`: `str_or_obj` may be given by keyword
+/// (`stdlib.md` 6), the further parts only by position.
 pub(crate) fn path(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Value, NativeError> {
-    no_keywords("path", args)?;
-    if args.positional.is_empty() {
+    let mut by_keyword: Option<&Value> = None;
+    for (key, value) in args.keywords {
+        if key != "str_or_obj" {
+            return Err(NativeError::new(format!(
+                "path() got an unexpected keyword argument '{key}'"
+            )));
+        }
+        if by_keyword.is_some() || !args.positional.is_empty() {
+            return Err(NativeError::new("path() got multiple values for argument 'str_or_obj'"));
+        }
+        by_keyword = Some(value);
+    }
+    let all: Vec<&Value> = by_keyword.into_iter().chain(args.positional).collect();
+    if all.is_empty() {
         return Err(NativeError::new("path() missing required argument: 'str_or_obj'"));
     }
     let mut parts: Vec<String> = Vec::new();
-    for (i, arg) in args.positional.iter().enumerate() {
+    for (i, arg) in all.into_iter().enumerate() {
         match arg {
             Value::Array(items) if i == 0 => parts.extend(items.borrow().iter().map(element)),
             other => parts.push(element(other)),
