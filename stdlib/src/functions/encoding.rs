@@ -97,6 +97,36 @@ impl Codec {
         }
     }
 
+    /// Decodes `bytes`, replacing what does not decode with U+FFFD (for
+    /// text whose charset a message names, such as a mail part).
+    pub(crate) fn decode_lossy(&self, bytes: &[u8]) -> String {
+        if let Ok(text) = self.decode(bytes) {
+            return text;
+        }
+        match self {
+            Codec::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+            Codec::Ascii => bytes
+                .iter()
+                .map(|&b| {
+                    if b.is_ascii() {
+                        char::from(b)
+                    } else {
+                        char::REPLACEMENT_CHARACTER
+                    }
+                })
+                .collect(),
+            Codec::Latin1 => bytes.iter().map(|&b| char::from(b)).collect(),
+            Codec::Utf16 => match bytes {
+                [0xFE, 0xFF, rest @ ..] => encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
+                [0xFF, 0xFE, rest @ ..] => encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
+                _ => encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(),
+            },
+            Codec::Utf16Le => encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(),
+            Codec::Utf16Be => encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(),
+            Codec::Whatwg(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
+        }
+    }
+
     /// Encodes `text` strictly: a character the encoding cannot hold is an
     /// error.
     pub(crate) fn encode(&self, text: &str) -> Result<Vec<u8>, NativeError> {
