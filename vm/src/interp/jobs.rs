@@ -271,17 +271,7 @@ impl Process {
                     return Err(Abnormal::new("sleep() missing required argument 'timeout'"));
                 };
                 let now = jiff::Timestamp::now().as_nanosecond();
-                let until = match &timeout {
-                    Value::Int(s) => now + i128::from(*s) * 1_000_000_000,
-                    Value::Float(s) if s.is_finite() => now + (s * 1e9) as i128,
-                    Value::Datetime(dt) => dt.timestamp().as_nanosecond(),
-                    other => {
-                        return Err(Abnormal::new(format!(
-                            "sleep: timeout should be integer or datetime: {}",
-                            other.to_repr()
-                        )))
-                    }
-                };
+                let until = sleep_deadline(now, &timeout)?;
                 if until <= now {
                     self.job_ok();
                     return Ok(Flow::Next);
@@ -466,15 +456,111 @@ fn take<const N: usize>(v: Vec<Option<Value>>) -> [Option<Value>; N] {
     std::array::from_fn(|_| it.next().flatten())
 }
 
-/// A `status` argument of `exit`/`return` (default 0).
+/// When `sleep(timeout)` started at `now` ends (Unix nanoseconds).
+///
+/// Any Integer, however big, and any Float but NaN is a duration: one
+/// too long for a clock (`sleep(1.0e30)`, `float('inf')`, `2 ** 64`) waits
+/// until the latest instant there is (year 9999), that is for ever; Python
+/// raises OverflowError instead, but `stdlib.md` 1 makes only other types an
+/// error. A negative one, however big, returns at once.
+fn sleep_deadline(now: i128, timeout: &Value) -> Result<i128, Abnormal> {
+    let latest = jiff::Timestamp::MAX.as_nanosecond();
+    let until = match timeout {
+        Value::Int(s) => now.saturating_add(i128::from(*s).saturating_mul(1_000_000_000)),
+        Value::BigInt(b) if b.sign() == num_bigint::Sign::Minus => now,
+        Value::BigInt(_) => latest,
+        // `as` saturates: ±inf and out-of-range values become i128::MIN/MAX.
+        Value::Float(s) if !s.is_nan() => now.saturating_add((s * 1e9) as i128),
+        Value::Datetime(dt) => dt.timestamp().as_nanosecond(),
+        other => {
+            return Err(Abnormal::new(format!(
+                "sleep: timeout should be integer or datetime: {}",
+                other.to_repr()
+            )))
+        }
+    };
+    Ok(until.min(latest))
+}
+
+/// A `status` argument of `exit`/`return` (default 0). A Boolean is not an
+/// Integer (`language.md` A9). An Integer beyond 64 bits keeps its low 64
+/// bits, so `status & 255`, the exit status of `jobflow run`, is what Python
+/// gives for it; one whose low 64 bits are all zero becomes `i64::MIN`
+/// (still non-zero, still `& 255 == 0`), so a failed child stays failed.
 fn status_of(v: Option<Value>) -> Result<i64, Abnormal> {
     match v {
         None => Ok(0),
         Some(Value::Int(i)) => Ok(i),
-        Some(Value::Bool(b)) => Ok(i64::from(b)),
+        Some(Value::BigInt(big)) => Ok(low_64_bits(&big)),
         Some(other) => Err(Abnormal::new(format!(
             "status must be an Integer, not {}",
             other.type_name()
         ))),
+    }
+}
+
+/// The low 64 bits of `big` (two's complement) as an `i64`; `i64::MIN`
+/// when they are all zero, as `big` itself is not.
+fn low_64_bits(big: &num_bigint::BigInt) -> i64 {
+    let mut bytes = [if big.sign() == num_bigint::Sign::Minus { 0xFF } else { 0 }; 8];
+    for (slot, b) in bytes.iter_mut().zip(big.to_signed_bytes_le()) {
+        *slot = b;
+    }
+    match i64::from_le_bytes(bytes) {
+        0 => i64::MIN,
+        low => low,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn big(text: &str) -> Value {
+        Value::int_from_bigint(text.parse().expect("a decimal literal"))
+    }
+
+    #[test]
+    fn sleep_too_long_for_a_clock_waits_until_the_latest_instant() {
+        let now = 1_000_000_000_000_000_000;
+        let latest = jiff::Timestamp::MAX.as_nanosecond();
+        for forever in [
+            Value::Float(1.0e30),
+            Value::Float(f64::INFINITY),
+            big("18446744073709551615"),
+            Value::Int(i64::MAX),
+        ] {
+            assert_eq!(sleep_deadline(now, &forever).ok(), Some(latest), "{forever:?}");
+        }
+    }
+
+    #[test]
+    fn sleep_negative_returns_at_once_and_nan_is_refused() {
+        let now = 1_000_000_000_000_000_000;
+        for past in [
+            Value::Float(f64::NEG_INFINITY),
+            big("-12345678901234567890"),
+            Value::Int(i64::MIN),
+            Value::Float(-1.0e30),
+        ] {
+            assert!(sleep_deadline(now, &past).is_ok_and(|until| until <= now), "{past:?}");
+        }
+        assert_eq!(sleep_deadline(now, &Value::Int(2)).ok(), Some(now + 2_000_000_000));
+        assert!(sleep_deadline(now, &Value::Float(f64::NAN)).is_err());
+        assert!(sleep_deadline(now, &Value::Bool(true)).is_err());
+    }
+
+    #[test]
+    fn big_status_keeps_its_low_bits_and_stays_nonzero() {
+        assert_eq!(
+            status_of(Some(big("12345678901234567890123"))).ok().map(|s| s & 255),
+            Some(203)
+        );
+        assert_eq!(
+            status_of(Some(big("-12345678901234567890123"))).ok().map(|s| s & 255),
+            Some(53)
+        );
+        assert_eq!(status_of(Some(big("18446744073709551616"))).ok(), Some(i64::MIN));
+        assert!(status_of(Some(Value::Bool(true))).is_err());
     }
 }
