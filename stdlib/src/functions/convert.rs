@@ -179,6 +179,8 @@ pub(crate) fn bytes(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Val
             }
             Ok(Value::binary(vec![0; n]))
         }
+        Value::BigInt(n) if n.sign() == num_bigint::Sign::Minus => Err(NativeError::new("negative count")),
+        Value::BigInt(_) => Err(NativeError::new("size limit exceeded: Binary")),
         Value::Str(s) => Ok(Value::binary(codec_arg(encoding, "bytes")?.encode(s.as_str())?)),
         Value::Binary(_) => Ok(b.clone()),
         Value::Array(a) => {

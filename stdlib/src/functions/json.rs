@@ -336,6 +336,10 @@ pub(crate) fn json_dump(_: &mut dyn NativeContext, args: CallArgs<'_>) -> Result
     let indent = match indent {
         None | Some(Value::Null) => None,
         Some(Value::Int(n)) => Some(" ".repeat(usize::try_from(*n).unwrap_or(0).min(1000))),
+        // As in Python, a negative indent adds newlines only; a positive one
+        // this large cannot be a count of spaces.
+        Some(Value::BigInt(n)) if n.sign() == num_bigint::Sign::Minus => Some(String::new()),
+        Some(Value::BigInt(_)) => return Err(NativeError::new("json_dump(): indent is too large")),
         Some(Value::Str(s)) => Some(s.as_str().to_owned()),
         Some(other) => {
             return Err(NativeError::new(format!(

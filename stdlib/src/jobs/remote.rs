@@ -86,6 +86,7 @@ pub(super) fn prepare_reboot(
     let wait = match wait {
         None | Some(Value::Null) => DEFAULT_REBOOT_WAIT,
         Some(Value::Int(i)) => *i as f64,
+        Some(Value::BigInt(b)) => num_traits::ToPrimitive::to_f64(b.as_ref()).unwrap_or(f64::MAX),
         Some(Value::Float(f)) if f.is_finite() => *f,
         Some(other) => {
             return Err(NativeError::new(format!(

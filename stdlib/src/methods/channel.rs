@@ -30,6 +30,8 @@ fn index_arg(name: &str, v: Option<&Value>) -> Result<i64, NativeError> {
     match v {
         None => Ok(0),
         Some(Value::Int(i)) => Ok(*i),
+        // No queue holds 2^63 messages: the error of a missing index.
+        Some(Value::BigInt(b)) => Err(NativeError::new(format!("no message at index {b}"))),
         Some(other) => Err(type_error(name, "index", "an Integer", other)),
     }
 }
@@ -84,6 +86,8 @@ pub(crate) fn delete_message(
         .iter()
         .map(|v| match v {
             Value::Int(i) => Ok(*i),
+            // Message ids are below 2^63: the error of an id not queued.
+            Value::BigInt(b) => Err(NativeError::new(format!("unknown message id {b}"))),
             other => Err(type_error("delete_message", "msgid", "an Integer", other)),
         })
         .collect::<Result<_, _>>()?;

@@ -38,6 +38,8 @@ pub(crate) fn seconds(value: Option<&Value>, what: &str) -> Result<Option<f64>, 
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Int(i)) => Ok(Some(*i as f64)),
+        // Past f64's range only in sign: the callers clamp to Duration::MAX.
+        Some(Value::BigInt(b)) => Ok(Some(num_traits::ToPrimitive::to_f64(b.as_ref()).unwrap_or(f64::MAX))),
         Some(Value::Float(f)) if f.is_finite() => Ok(Some(*f)),
         Some(other) => Err(NetError::argument(format!(
             "{what} must be a number of seconds, not {}",
