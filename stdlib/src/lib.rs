@@ -9,6 +9,8 @@
 pub mod signatures;
 
 #[cfg(feature = "runtime")]
+pub(crate) mod error_text;
+#[cfg(feature = "runtime")]
 pub mod exec;
 #[cfg(feature = "runtime")]
 pub mod functions;

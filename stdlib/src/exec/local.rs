@@ -9,6 +9,7 @@ use super::{failed, strip_newlines, Executor};
 use crate::functions::encoding;
 use jobflow_vm::effect::{CommandLine, CommandOutcome, CommandRequest, Output, StdinData};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -162,6 +163,18 @@ fn exit_code(st: std::process::ExitStatus) -> i64 {
     1
 }
 
+/// Why `cmd` could not start, naming what is missing: the working
+/// directory `__dir__` when it is not a directory (the usual cause), else
+/// the program, as a shell says it (`/bin/bashx: No such file or directory`).
+fn spawn_error(cmd: &Command, dir: Option<&str>, e: &std::io::Error) -> String {
+    let text = crate::error_text::io_text(e);
+    match dir.filter(|d| !Path::new(d).is_dir()) {
+        Some(d) if Path::new(d).exists() => format!("cannot run in {d}: not a directory"),
+        Some(d) => format!("cannot run in {d}: the directory does not exist"),
+        None => format!("{}: {text}", cmd.get_program().to_string_lossy()),
+    }
+}
+
 impl Executor for LocalExecutor {
     fn run(&mut self, request: &CommandRequest) -> CommandOutcome {
         self.run_with(request, None)
@@ -205,7 +218,7 @@ impl LocalExecutor {
                         126
                     },
                     stdout: Output::Text(String::new()),
-                    stderr: Output::Text(e.to_string()),
+                    stderr: Output::Text(spawn_error(&cmd, s.dir.as_deref(), &e)),
                 }
             }
         };
@@ -256,7 +269,7 @@ impl LocalExecutor {
                     ),
                 }
             }
-            Err(e) => return failed(e.to_string()),
+            Err(e) => return failed(crate::error_text::io_text(&e)),
         };
         let decode = |bytes: Vec<u8>, raw: bool| -> Result<Output, String> {
             if raw {

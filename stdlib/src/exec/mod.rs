@@ -60,7 +60,11 @@ impl Executor for DefaultExecutor {
         if self.ssh.is_none() {
             match ssh::SshExecutor::new(self.options.clone()) {
                 Ok(e) => self.ssh = Some(e),
-                Err(e) => return CommandOutcome::ConnectionFailure { message: e.to_string() },
+                Err(e) => {
+                    return CommandOutcome::ConnectionFailure {
+                        message: crate::error_text::without_os_error(&e.to_string()),
+                    }
+                }
             }
         }
         match self.ssh.as_mut() {
@@ -77,7 +81,7 @@ pub(crate) fn failed(message: String) -> CommandOutcome {
     CommandOutcome::Completed {
         status: 1,
         stdout: Output::Text(String::new()),
-        stderr: Output::Text(message),
+        stderr: Output::Text(crate::error_text::without_os_error(&message)),
     }
 }
 

@@ -36,7 +36,7 @@ fn shown_url(url: &str) -> String {
 
 fn failed(detail: impl ToString) -> HostOutcome {
     HostOutcome::Failed {
-        detail: detail.to_string(),
+        detail: crate::error_text::without_os_error(&detail.to_string()),
     }
 }
 
@@ -51,7 +51,9 @@ fn done<T: serde::Serialize>(what: &'static str, value: &T) -> HostOutcome {
 fn ssh_settings(call: &HostCall) -> Result<SshSettings, HostOutcome> {
     SshSettings::from_command_settings(&call.settings).map_err(|e| {
         if e.is_connection_failure() {
-            HostOutcome::ConnectionFailure { message: e.to_string() }
+            HostOutcome::ConnectionFailure {
+                message: crate::error_text::without_os_error(&e.to_string()),
+            }
         } else {
             failed(e)
         }
@@ -61,7 +63,9 @@ fn ssh_settings(call: &HostCall) -> Result<SshSettings, HostOutcome> {
 fn transfer_outcome(result: Result<Vec<String>, TransferError>) -> HostOutcome {
     match result {
         Ok(paths) => done("transferred paths", &paths),
-        Err(e) if e.is_connection_failure() => HostOutcome::ConnectionFailure { message: e.to_string() },
+        Err(e) if e.is_connection_failure() => HostOutcome::ConnectionFailure {
+            message: crate::error_text::without_os_error(&e.to_string()),
+        },
         Err(e) => failed(e),
     }
 }
@@ -124,10 +128,12 @@ async fn perform_decoded(shared: &Shared, call: &HostCall) -> Result<HostOutcome
             let wait = Duration::try_from_secs_f64(request.wait).unwrap_or(Duration::MAX);
             match shared.pool.reboot(&settings, wait).await {
                 Ok(()) => done("reboot outcome", &()),
-                Err(e @ RebootError::Connection(_)) => HostOutcome::ConnectionFailure { message: e.to_string() },
-                Err(RebootError::Settings(e)) if e.is_connection_failure() => {
-                    HostOutcome::ConnectionFailure { message: e.to_string() }
-                }
+                Err(e @ RebootError::Connection(_)) => HostOutcome::ConnectionFailure {
+                    message: crate::error_text::without_os_error(&e.to_string()),
+                },
+                Err(RebootError::Settings(e)) if e.is_connection_failure() => HostOutcome::ConnectionFailure {
+                    message: crate::error_text::without_os_error(&e.to_string()),
+                },
                 Err(e) => failed(e),
             }
         }

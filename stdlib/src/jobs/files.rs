@@ -4,6 +4,7 @@
 //! ([`Prepared::Done`]) instead of suspending the process.
 
 use super::payload::decode;
+use crate::error_text::io_text;
 use crate::functions::args::Params;
 use jobflow_vm::effect::CommandSettings;
 use jobflow_vm::native::{CallArgs, NativeContext, NativeError, Prepared};
@@ -67,7 +68,7 @@ pub(super) fn download(
         to_path
     };
     tracing::info!(target: "jobflow::job", pid = cx.current_pid(), file = %name, to = %target, bytes = data.len(), "download");
-    std::fs::write(&target, &data).map_err(|e| NativeError::new(format!("{target}: {e}")))?;
+    std::fs::write(&target, &data).map_err(|e| NativeError::new(format!("{target}: {}", io_text(&e))))?;
     Ok(Prepared::Done(Value::str(target)))
 }
 
@@ -99,7 +100,7 @@ pub(super) fn upload(
     let name = base_name(&from_path)
         .ok_or_else(|| NativeError::new(format!("{from_path}: not a file name")))?
         .to_owned();
-    let data = std::fs::read(&from_path).map_err(|e| NativeError::new(format!("{from_path}: {e}")))?;
+    let data = std::fs::read(&from_path).map_err(|e| NativeError::new(format!("{from_path}: {}", io_text(&e))))?;
     tracing::info!(
         target: "jobflow::job",
         pid = cx.current_pid(),

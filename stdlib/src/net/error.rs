@@ -132,7 +132,7 @@ impl From<NativeError> for NetError {
 
 impl From<NetError> for NativeError {
     fn from(e: NetError) -> Self {
-        NativeError::new(e.to_string())
+        NativeError::new(crate::error_text::without_os_error(&e.to_string()))
     }
 }
 

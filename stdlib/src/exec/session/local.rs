@@ -93,7 +93,10 @@ pub(crate) async fn run(
     let (mut child, stdin) = match started {
         Ok(s) => s,
         Err(e) => {
-            events(SessionEvent::Failed(format!("cannot start the shell {shell}: {e}")));
+            events(SessionEvent::Failed(format!(
+                "cannot start the shell {shell}: {}",
+                crate::error_text::io_text(&e)
+            )));
             return;
         }
     };

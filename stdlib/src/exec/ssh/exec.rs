@@ -318,7 +318,9 @@ pub(crate) async fn run_command(
     };
     match result {
         Ok(raw) => outcome(settings, raw),
-        Err(e) => CommandOutcome::ConnectionFailure { message: e.to_string() },
+        Err(e) => CommandOutcome::ConnectionFailure {
+            message: crate::error_text::without_os_error(&e.to_string()),
+        },
     }
 }
 

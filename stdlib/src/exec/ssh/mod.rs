@@ -52,7 +52,9 @@ impl SshPool {
     pub async fn run(&self, request: &CommandRequest) -> CommandOutcome {
         match SshSettings::from_command_settings(&request.settings) {
             Ok(settings) => self.run_with(&settings, &request.command, request.stdin.as_ref()).await,
-            Err(e) if e.is_connection_failure() => CommandOutcome::ConnectionFailure { message: e.to_string() },
+            Err(e) if e.is_connection_failure() => CommandOutcome::ConnectionFailure {
+                message: crate::error_text::without_os_error(&e.to_string()),
+            },
             Err(e) => crate::exec::failed(e.to_string()),
         }
     }

@@ -68,14 +68,18 @@ pub(crate) async fn run(
     let ssh = match SshSettings::from_command_settings(settings) {
         Ok(s) => s,
         Err(e) => {
-            events(SessionEvent::Failed(e.to_string()));
+            events(SessionEvent::Failed(crate::error_text::without_os_error(
+                &e.to_string(),
+            )));
             return;
         }
     };
     let (channel, lease) = match pool.open_channel(&ssh).await {
         Ok(opened) => opened,
         Err(e) => {
-            events(SessionEvent::Failed(e.to_string()));
+            events(SessionEvent::Failed(crate::error_text::without_os_error(
+                &e.to_string(),
+            )));
             return;
         }
     };

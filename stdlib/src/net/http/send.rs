@@ -236,11 +236,16 @@ fn http_error(e: &reqwest::Error, url: &str, timeout: Option<f64>) -> NetError {
 fn chain_text(e: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in causes(e) {
-        let text = cause.to_string();
+        let text = crate::error_text::without_os_error(&cause.to_string());
         if text.is_empty() || parts.iter().any(|p| p.contains(&text)) {
             continue;
         }
         parts.push(text);
+    }
+    // hyper's "client error (Connect)" only says which stage failed; the
+    // causes after it say how.
+    if parts.len() > 1 && parts.first().is_some_and(|p| p.starts_with("client error (")) {
+        parts.remove(0);
     }
     if parts.is_empty() {
         // reqwest's own text names the URL, which the caller adds itself.

@@ -80,7 +80,7 @@ fn transport(server: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>
 fn smtp_error(e: &lettre::transport::smtp::Error, server: &SmtpSettings) -> NetError {
     let mut texts: Vec<String> = Vec::new();
     for cause in causes(e) {
-        let text = cause.to_string();
+        let text = crate::error_text::without_os_error(&cause.to_string());
         if !text.is_empty() && !texts.iter().any(|c| c.contains(&text)) {
             texts.push(text);
         }
