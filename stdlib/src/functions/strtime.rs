@@ -8,7 +8,8 @@
 
 use fancy_regex::Regex;
 use jiff::civil::{Date, DateTime, Time, Weekday};
-use jiff::tz::Offset;
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 
 /// English day names, Monday first.
 const DAYS: [&str; 7] = [
@@ -120,8 +121,10 @@ fn format_regex(format: &str) -> Option<Regex> {
 
 /// Parses `input` with the strftime-style `format`, as Python's
 /// `datetime.strptime`. `None` when it does not match or names an invalid
-/// date.
-pub(crate) fn strptime(input: &str, format: &str) -> Option<Parsed> {
+/// date (Python's years are 1..9999). `%Z` accepts what Python's does:
+/// `UTC`, `GMT` and the abbreviations of `local` (standard and summer
+/// time), in any case; like Python, the name does not change the result.
+pub(crate) fn strptime(input: &str, format: &str, local: &TimeZone) -> Option<Parsed> {
     let re = format_regex(format)?;
     let caps = re.captures(input).ok()??;
     if caps.get(0)?.end() != input.len() {
@@ -134,9 +137,17 @@ pub(crate) fn strptime(input: &str, format: &str) -> Option<Parsed> {
         }
     };
     let text = |d: char| caps.name(&group_name(d)).map(|m| m.as_str().to_ascii_lowercase());
+    if let Some(name) = text('Z') {
+        if name != "utc" && name != "gmt" && !zone_names(local).contains(&name) {
+            return None;
+        }
+    }
     let mut year = num('Y')?.unwrap_or(1900);
     if let Some(y) = num('y')? {
         year = if y <= 68 { 2000 + y } else { 1900 + y };
+    }
+    if year < 1 {
+        return None;
     }
     let find_name = |list: &[&str], d: char, abbreviated: bool| -> Option<i64> {
         let t = text(d)?;
@@ -196,6 +207,18 @@ pub(crate) fn strptime(input: &str, format: &str) -> Option<Parsed> {
         datetime: DateTime::from_parts(date, time),
         offset,
     })
+}
+
+/// The abbreviations of `tz` in lower case, as Python's `time.tzname`:
+/// those in force on 1 January and 1 July of this year (standard and summer
+/// time, in either hemisphere).
+fn zone_names(tz: &TimeZone) -> Vec<String> {
+    let year = Timestamp::now().to_zoned(tz.clone()).year();
+    [1, 7]
+        .into_iter()
+        .filter_map(|month| Date::new(year, month, 1).ok()?.to_zoned(tz.clone()).ok())
+        .map(|z| tz.to_offset_info(z.timestamp()).abbreviation().to_ascii_lowercase())
+        .collect()
 }
 
 /// Parses `Z`, `±hh[:]mm[[:]ss[.ffffff]]`.

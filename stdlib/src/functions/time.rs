@@ -35,8 +35,9 @@ fn iso_regex() -> Option<&'static Regex> {
     .as_ref()
 }
 
-/// Parses a Datetime string without a format (`stdlib.md` 3, datetime).
-fn parse_default(text: &str) -> Option<Parsed> {
+/// Parses a Datetime string without a format (`stdlib.md` 3, datetime);
+/// years are Python's, 1..9999.
+fn parse_default(text: &str, local: &TimeZone) -> Option<Parsed> {
     if let Some(caps) = iso_regex().and_then(|re| re.captures(text).ok().flatten()) {
         let n = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
         let micro = match caps.get(7) {
@@ -44,7 +45,7 @@ fn parse_default(text: &str) -> Option<Parsed> {
             None => 0,
         };
         let date = Date::new(
-            i16::try_from(n(1)?).ok()?,
+            i16::try_from(n(1)?).ok().filter(|y| *y >= 1)?,
             i8::try_from(n(2)?).ok()?,
             i8::try_from(n(3)?).ok()?,
         )
@@ -76,7 +77,7 @@ fn parse_default(text: &str) -> Option<Parsed> {
         "%m/%d/%y %H:%M",
         "%m/%d/%y %H:%M:%S",
     ];
-    FORMATS.iter().find_map(|f| strptime(text, f))
+    FORMATS.iter().find_map(|f| strptime(text, f, local))
 }
 
 /// The zone named by the `zone` argument, or the context's local zone.
@@ -113,8 +114,8 @@ pub(crate) fn datetime(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Resul
         Value::Str(text) => {
             let text = text.as_str();
             let parsed = match second {
-                None | Some(Value::Null) => parse_default(text),
-                Some(Value::Str(fmt)) => strptime(text, fmt.as_str()),
+                None | Some(Value::Null) => parse_default(text, &ctx.time_zone()),
+                Some(Value::Str(fmt)) => strptime(text, fmt.as_str(), &ctx.time_zone()),
                 Some(other) => return Err(type_error("datetime", "dt_fmt_or_time", "a String", other)),
             };
             let parsed = parsed.ok_or_else(|| invalid(text))?;
@@ -144,7 +145,7 @@ pub(crate) fn date(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
     match text.unwrap_or(&Value::Null) {
         Value::Str(s) => {
             let fmt = super::args::opt_str("date", "dt_fmt", fmt)?.unwrap_or("%Y-%m-%d");
-            let parsed = strptime(s.as_str(), fmt).ok_or_else(|| invalid(s.as_str()))?;
+            let parsed = strptime(s.as_str(), fmt, &ctx.time_zone()).ok_or_else(|| invalid(s.as_str()))?;
             Ok(Value::Date(parsed.datetime.date()))
         }
         Value::Date(d) => Ok(Value::Date(*d)),
@@ -160,9 +161,12 @@ pub(crate) fn time(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
     match text.unwrap_or(&Value::Null) {
         Value::Str(s) => {
             let s = s.as_str();
+            let local = ctx.time_zone();
             let parsed = match super::args::opt_str("time", "dt_fmt", fmt)? {
-                Some(fmt) => strptime(s, fmt),
-                None => ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"].iter().find_map(|f| strptime(s, f)),
+                Some(fmt) => strptime(s, fmt, &local),
+                None => ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"]
+                    .iter()
+                    .find_map(|f| strptime(s, f, &local)),
             };
             let parsed = parsed.ok_or_else(|| invalid(s))?;
             Ok(Value::Time(parsed.datetime.time()))
