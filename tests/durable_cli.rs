@@ -326,6 +326,35 @@ fn fork_pfor_children_and_channel_messages_survive_a_kill() {
 }
 
 #[test]
+fn pfor_children_load_their_own_sub_flows_before_and_after_a_kill() {
+    // Each child loads the sub-flows it calls into its own process, so the
+    // call sites it shares with its siblings must not cache one child's
+    // module indices for the others, neither before the kill nor after the
+    // resume (the caches are part of each process's state).
+    let dir = tempdir();
+    write(dir.path(), "_add.jf", "|a| |b = 10| return(a + b)\n");
+    write(dir.path(), "_mul.jf", "|a| |b = 2| return(a * b)\n");
+    let flow = "\
+print('start')
+-> {pfor i in 3 | [./_add: i] -> [x = $RESULT] -> ['sleep 2'] -> [./_mul: x] -> [./_add: $RESULT] -> return($RESULT)}
+-> [r = []] -> {for p in $RESULT | [r.add_item: [p.status, p.result]]} -> print(r)
+-> {pfor i in 2 | [./_mul: i] -> [./_add: $RESULT] -> return($RESULT)}
+-> [r = []] -> {for p in $RESULT | [r.add_item: [p.status, p.result]]} -> print(r)
+";
+    let (state, before) = run_and_kill(dir.path(), flow, "start", "command: sleep 2", &[]);
+    assert_eq!(before, vec!["start"]);
+    let out = resume(dir.path(), &state, &[]);
+    assert_eq!(
+        (out.status, out.stdout.as_str()),
+        (
+            Some(0),
+            "[['DONE', 30], ['DONE', 32], ['DONE', 34]]\n[['DONE', 10], ['DONE', 12]]\n"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn a_sleeping_process_keeps_its_deadline() {
     // A sleep that started over on resume would take its full length again;
     // one that kept its deadline takes only what was left of it. The bound

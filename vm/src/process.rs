@@ -155,6 +155,34 @@ impl LinkedModule {
             method_cache: RefCell::new(methods),
         }
     }
+
+    /// The same module linked for a child process (fork, pfor, detach).
+    /// Its caches hold module indices of the process that filled them, so a
+    /// child needs its own: the copy starts with the parent's entries
+    /// (valid in the child, whose module table starts as a copy of the
+    /// parent's) and then fills in its own, as the parent does in its
+    /// original. Shared, one callee a child loads would be cached under an
+    /// index the parent and the other children do not have, or have for
+    /// another module.
+    pub(crate) fn for_child(&self) -> LinkedModule {
+        // A cache busy elsewhere (never so at a spawn) starts empty: an
+        // empty cache is always valid.
+        fn copy<T: Clone>(cell: &RefCell<Vec<Option<T>>>, len: usize) -> RefCell<Vec<Option<T>>> {
+            RefCell::new(cell.try_borrow().map_or_else(|_| vec![None; len], |v| v.clone()))
+        }
+        LinkedModule {
+            abspath: self.abspath.clone(),
+            dir: self.dir.clone(),
+            module: self.module.clone(),
+            consts: self.consts.clone(),
+            imports: self.imports.clone(),
+            site_cache: copy(&self.site_cache, self.module.call_sites.len()),
+            site_plans: self.site_plans.clone(),
+            builtin_fns: copy(&self.builtin_fns, self.imports.len()),
+            method_cache: copy(&self.method_cache, self.consts.len()),
+            one_positional: self.one_positional.clone(),
+        }
+    }
 }
 
 /// The directory part of an absolute object path (`/a/b` → `/a`, `/b` → `/`).

@@ -117,7 +117,7 @@ impl Process {
         }
         Ok(Process {
             pid,
-            modules: self.modules.clone(),
+            modules: self.modules.iter().map(|lm| Rc::new(lm.for_child())).collect(),
             module_index: self.module_index.clone(),
             frames: vec![frame],
             slots,
