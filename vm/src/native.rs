@@ -40,12 +40,28 @@ impl<'a> CallArgs<'a> {
 pub struct NativeError {
     /// The exact DETAIL text.
     pub detail: String,
+    /// Whether the arguments did not bind to the parameters (too many
+    /// positional arguments, an unknown keyword, a duplicate, a missing
+    /// required one): a runtime error however the built-in was called
+    /// (`stdlib.md` 0), where a failure of its own work fails only a job.
+    pub binding: bool,
 }
 
 impl NativeError {
     /// A failure with this DETAIL.
     pub fn new(detail: impl Into<String>) -> Self {
-        NativeError { detail: detail.into() }
+        NativeError {
+            detail: detail.into(),
+            binding: false,
+        }
+    }
+
+    /// Arguments that do not bind to the parameters, with this DETAIL.
+    pub fn binding(detail: impl Into<String>) -> Self {
+        NativeError {
+            detail: detail.into(),
+            binding: true,
+        }
     }
 }
 

@@ -52,7 +52,7 @@ impl<const N: usize> Params<N> {
         }
         for (key, value) in args.keywords {
             let Some(index) = self.names.iter().position(|n| n == key) else {
-                return Err(NativeError::new(format!(
+                return Err(NativeError::binding(format!(
                     "{}() got an unexpected keyword argument '{key}'",
                     self.name
                 )));
@@ -61,7 +61,7 @@ impl<const N: usize> Params<N> {
                 continue;
             };
             if slot.is_some() {
-                return Err(NativeError::new(format!(
+                return Err(NativeError::binding(format!(
                     "{}() got multiple values for argument '{key}'",
                     self.name
                 )));
@@ -70,7 +70,7 @@ impl<const N: usize> Params<N> {
         }
         for (slot, name) in slots.iter().zip(self.names).take(self.required) {
             if slot.is_none() {
-                return Err(NativeError::new(format!(
+                return Err(NativeError::binding(format!(
                     "{}() missing required argument: '{name}'",
                     self.name
                 )));
@@ -83,7 +83,7 @@ impl<const N: usize> Params<N> {
 /// The error for more positional arguments than a built-in takes.
 pub(crate) fn too_many(name: &str, max: usize, given: usize) -> NativeError {
     let plural = if max == 1 { "" } else { "s" };
-    NativeError::new(format!(
+    NativeError::binding(format!(
         "{name}() takes at most {max} positional argument{plural} ({given} given)"
     ))
 }
@@ -91,7 +91,7 @@ pub(crate) fn too_many(name: &str, max: usize, given: usize) -> NativeError {
 /// Refuses keyword arguments (methods take positional arguments only).
 pub(crate) fn no_keywords(name: &str, args: CallArgs<'_>) -> Result<(), NativeError> {
     match args.keywords.first() {
-        Some((key, _)) => Err(NativeError::new(format!(
+        Some((key, _)) => Err(NativeError::binding(format!(
             "{name}() got an unexpected keyword argument '{key}'"
         ))),
         None => Ok(()),
@@ -112,7 +112,7 @@ pub(crate) fn positional<'a>(
     }
     if given < min {
         let plural = if min == 1 { "" } else { "s" };
-        return Err(NativeError::new(format!(
+        return Err(NativeError::binding(format!(
             "{name}() takes at least {min} argument{plural} ({given} given)"
         )));
     }

@@ -10,18 +10,18 @@ pub(crate) fn path(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
     let mut by_keyword: Option<&Value> = None;
     for (key, value) in args.keywords {
         if key != "str_or_obj" {
-            return Err(NativeError::new(format!(
+            return Err(NativeError::binding(format!(
                 "path() got an unexpected keyword argument '{key}'"
             )));
         }
         if by_keyword.is_some() || !args.positional.is_empty() {
-            return Err(NativeError::new("path() got multiple values for argument 'str_or_obj'"));
+            return Err(NativeError::binding("path() got multiple values for argument 'str_or_obj'"));
         }
         by_keyword = Some(value);
     }
     let all: Vec<&Value> = by_keyword.into_iter().chain(args.positional).collect();
     if all.is_empty() {
-        return Err(NativeError::new("path() missing required argument: 'str_or_obj'"));
+        return Err(NativeError::binding("path() missing required argument: 'str_or_obj'"));
     }
     let mut parts: Vec<String> = Vec::new();
     for (i, arg) in all.into_iter().enumerate() {

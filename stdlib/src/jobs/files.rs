@@ -90,12 +90,12 @@ pub(super) fn upload(
                 other.type_name()
             )))
         }
-        None => return Err(NativeError::new("upload() missing required argument: 'to_object'")),
+        None => return Err(NativeError::binding("upload() missing required argument: 'to_object'")),
     };
     let field = match to_field {
         Some(Value::Str(s)) => s.as_str().to_owned(),
         Some(other) => other.to_str_form(),
-        None => return Err(NativeError::new("upload() missing required argument: 'to_field'")),
+        None => return Err(NativeError::binding("upload() missing required argument: 'to_field'")),
     };
     let name = base_name(&from_path)
         .ok_or_else(|| NativeError::new(format!("{from_path}: not a file name")))?

@@ -19,7 +19,7 @@ fn text<'a>(name: &str, receiver: &'a Value) -> Result<&'a str, NativeError> {
 pub(crate) fn join(_: &mut dyn NativeContext, receiver: &Value, args: CallArgs<'_>) -> Result<Value, NativeError> {
     let sep = text("join", receiver)?;
     let [list] = positional("join", args, 1, 1)? else {
-        return Err(NativeError::new("join() takes exactly one argument"));
+        return Err(NativeError::binding("join() takes exactly one argument"));
     };
     let Value::Array(items) = list else {
         return Err(type_error("join", "list", "an Array", list));

@@ -148,5 +148,5 @@ impl NativeContext for DumpContext {
 
 /// A bind error of the shared parameter binder as a [`NetError`].
 pub(crate) fn bind_error(e: NativeError) -> NetError {
-    NetError::Argument(e.detail)
+    NetError::from(e)
 }

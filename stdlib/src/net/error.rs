@@ -12,6 +12,11 @@ pub enum NetError {
     /// exact DETAIL where `stdlib.md` gives one.
     #[error("{0}")]
     Argument(String),
+    /// Arguments that do not bind to the parameters (too many, an unknown
+    /// keyword, a duplicate, a missing required one): a runtime error
+    /// however the built-in was called (`stdlib.md` 0).
+    #[error("{0}")]
+    Binding(String),
     /// A local file named in `files` could not be read.
     #[error("invalid files: cannot read {path}: {detail}")]
     ReadFile {
@@ -126,13 +131,20 @@ impl NetError {
 
 impl From<NativeError> for NetError {
     fn from(e: NativeError) -> Self {
-        NetError::Argument(e.detail)
+        if e.binding {
+            NetError::Binding(e.detail)
+        } else {
+            NetError::Argument(e.detail)
+        }
     }
 }
 
 impl From<NetError> for NativeError {
     fn from(e: NetError) -> Self {
-        NativeError::new(crate::error_text::without_os_error(&e.to_string()))
+        match e {
+            NetError::Binding(detail) => NativeError::binding(detail),
+            other => NativeError::new(crate::error_text::without_os_error(&other.to_string())),
+        }
     }
 }
 

@@ -202,7 +202,10 @@ impl Process {
     fn native_result(&mut self, name: &str, r: Result<Value, NativeError>, as_job: bool) -> Result<Flow, Abnormal> {
         match (r, as_job) {
             (Ok(v), false) => self.stack.push(v),
+            // Arguments that do not bind end the process even in a job
+            // (`stdlib.md` 0).
             (Err(e), false) => return Err(Abnormal::new(e.detail)),
+            (Err(e), true) if e.binding => return Err(Abnormal::new(e.detail)),
             (Ok(v), true) => {
                 if let Some(f) = self.frames.last_mut() {
                     f.status = 0;

@@ -385,6 +385,8 @@ impl Process {
                 self.complete_host(job, Ok(value));
                 Ok(Flow::Next)
             }
+            // Arguments that do not bind end the process (`stdlib.md` 0).
+            Err(e) if e.binding => Err(Abnormal::new(e.detail)),
             Err(e) => {
                 self.complete_host(job, Err(HostOutcome::Failed { detail: e.detail }));
                 Ok(Flow::Next)

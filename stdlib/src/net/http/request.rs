@@ -178,7 +178,7 @@ impl UrlRequest {
                     other.type_name()
                 )))
             }
-            None => return Err(NetError::argument("urlopen() missing required argument: 'url'")),
+            None => return Err(NetError::Binding("urlopen() missing required argument: 'url'".into())),
         };
         let url = with_params(&url, params)?;
 
