@@ -399,7 +399,17 @@ impl Gen<'_> {
             return true;
         }
         if name == "self" {
-            self.emit(Instr::SelfCall);
+            if args.star.is_some() || args.double_star.is_some() {
+                // Only spreads reach here (other arguments are E203): what
+                // they hold is checked when the job runs.
+                let spec = self.args(args, false, false);
+                self.emit(Instr::Builtin {
+                    job: JobBuiltin::SelfSpread,
+                    spec,
+                });
+            } else {
+                self.emit(Instr::SelfCall);
+            }
             return false;
         }
         if let Some(job) = JobBuiltin::from_name(name) {

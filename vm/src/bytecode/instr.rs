@@ -251,6 +251,11 @@ pub enum JobBuiltin {
     Get,
     /// `reboot(wait=120)`: not available in this build.
     Reboot,
+    /// `self(*args, **kwargs)`: `self()` with spread arguments, which bind
+    /// to no parameter (any is a runtime error), then restarts the flow as
+    /// [`Instr::SelfCall`] does. Not in [`JobBuiltin::ALL`]: `self` without
+    /// spreads compiles to [`Instr::SelfCall`].
+    SelfSpread,
 }
 
 impl JobBuiltin {
@@ -291,6 +296,7 @@ impl JobBuiltin {
             JobBuiltin::Put => "put",
             JobBuiltin::Get => "get",
             JobBuiltin::Reboot => "reboot",
+            JobBuiltin::SelfSpread => "self",
         }
     }
 

@@ -324,6 +324,11 @@ impl Process {
                 self.job_ok();
                 Ok(Flow::Next)
             }
+            JobBuiltin::SelfSpread => {
+                // Whatever the spreads hold is too many (`self` takes none).
+                bind_builtin("self", &[], args)?;
+                self.self_call()
+            }
             JobBuiltin::Suspend => {
                 bind_builtin("suspend", &[], args)?;
                 Ok(Flow::Exit(Exit::Suspended(Pending::Wake, Effect::Suspend)))
