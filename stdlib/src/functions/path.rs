@@ -15,7 +15,9 @@ pub(crate) fn path(ctx: &mut dyn NativeContext, args: CallArgs<'_>) -> Result<Va
             )));
         }
         if by_keyword.is_some() || !args.positional.is_empty() {
-            return Err(NativeError::binding("path() got multiple values for argument 'str_or_obj'"));
+            return Err(NativeError::binding(
+                "path() got multiple values for argument 'str_or_obj'",
+            ));
         }
         by_keyword = Some(value);
     }
