@@ -8,7 +8,7 @@
 use crate::check::{self, CheckEnv};
 use crate::diagnostics::{sort_diagnostics, Diagnostic};
 use crate::resolve::tree::{find_root, flow_dir};
-use crate::resolve::{self, CalleeCache, DiskSources, PathContext, PathResolver, Resolution, SourceProvider};
+use crate::resolve::{self, CalleeCache, ListedDiskSources, PathContext, PathResolver, Resolution, SourceProvider};
 use crate::syntax::ast::Program;
 use crate::syntax::span::Span;
 use crate::syntax::{self, Parsed};
@@ -40,9 +40,10 @@ impl CheckContext {
         }
     }
 
-    /// A context reading the real file system.
+    /// A context reading the real file system, each directory listed once
+    /// (see [`ListedDiskSources`]).
     pub fn disk() -> Self {
-        Self::new(Arc::new(DiskSources))
+        Self::new(Arc::new(ListedDiskSources::new()))
     }
 
     /// The same context with the flow root fixed to `root`.

@@ -18,7 +18,7 @@ pub mod sources;
 pub mod tree;
 
 pub use callee::{CalleeCache, CalleeParam, CalleeSignature};
-pub use sources::{DiskSources, Entry, MemorySources, SourceProvider};
+pub use sources::{DiskSources, Entry, ListedDiskSources, MemorySources, SourceProvider};
 pub use tree::{ObjectKind, PathContext, PathError, ResolvedObject};
 
 use crate::syntax::ast::{Name, Program};

@@ -5,9 +5,10 @@
 //! (a callee's source, whether `ROOT/a/b.jf` exists) goes through a
 //! [`SourceProvider`].
 
+use std::collections::HashMap;
 use std::io;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// What a path names on disk, as far as the object tree cares
 /// (`cli-and-layout.md`, "Files: the object tree").
@@ -45,6 +46,74 @@ pub trait SourceProvider: Send + Sync {
     /// when it is missing or cannot be listed). Asked only when no other
     /// file names an object, to find a script `NAME.EXT`.
     fn names_in(&self, dir: &Path) -> Vec<String>;
+
+    /// The names `stem.EXT` among the entries of `dir`, in any order. By
+    /// default the matching names of [`SourceProvider::names_in`].
+    fn names_with_stem(&self, dir: &Path, stem: &str) -> Vec<String> {
+        self.names_in(dir).into_iter().filter(|f| has_stem(f, stem)).collect()
+    }
+}
+
+/// Whether the file name `file` is `stem.EXT`.
+fn has_stem(file: &str, stem: &str) -> bool {
+    file.rsplit_once('.').is_some_and(|(s, _)| s == stem)
+}
+
+/// The real file system, as [`DiskSources`] reads it, except that each
+/// directory is listed once: for a run over a tree that does not change
+/// meanwhile (`check`, `build`, `run`). Each path that names no object
+/// asks for the scripts `NAME.EXT` beside it, and listing a directory of
+/// thousands of flows for each was most of the time `check` took on a tree
+/// with many such paths.
+#[derive(Debug, Default)]
+pub struct ListedDiskSources {
+    /// Per directory: the file names by stem (the part before the last `.`).
+    stems: Mutex<HashMap<PathBuf, Arc<ByStem>>>,
+}
+
+/// A directory's file names by stem.
+type ByStem = HashMap<String, Vec<String>>;
+
+impl ListedDiskSources {
+    /// A provider with nothing listed yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The names in `dir` by stem, listed on first use.
+    fn stems(&self, dir: &Path) -> Arc<ByStem> {
+        let mut cache = self.stems.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = cache.get(dir) {
+            return found.clone();
+        }
+        let mut by_stem = ByStem::new();
+        for name in DiskSources.names_in(dir) {
+            if let Some((stem, _)) = name.rsplit_once('.') {
+                by_stem.entry(stem.to_owned()).or_default().push(name);
+            }
+        }
+        let by_stem = Arc::new(by_stem);
+        cache.insert(dir.to_path_buf(), by_stem.clone());
+        by_stem
+    }
+}
+
+impl SourceProvider for ListedDiskSources {
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        DiskSources.read_bytes(path)
+    }
+
+    fn entry(&self, path: &Path) -> Option<Entry> {
+        DiskSources.entry(path)
+    }
+
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        DiskSources.names_in(dir)
+    }
+
+    fn names_with_stem(&self, dir: &Path, stem: &str) -> Vec<String> {
+        self.stems(dir).get(stem).cloned().unwrap_or_default()
+    }
 }
 
 /// The real file system, read as it is at each call (no caching).
@@ -166,6 +235,27 @@ impl SourceProvider for MemorySources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_disk_sources_find_names_by_stem_from_one_listing() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for name in ["tool.cmd", "tool.sh", "tool", "toolbox.sh", "a.tool.sh"] {
+            std::fs::write(dir.path().join(name), "").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let listed = ListedDiskSources::new();
+        let mut found = listed.names_with_stem(dir.path(), "tool");
+        found.sort();
+        assert_eq!(found, ["tool.cmd", "tool.sh"]);
+        assert_eq!(listed.names_with_stem(dir.path(), "a.tool"), ["a.tool.sh"]);
+        // The same answer as the uncached default.
+        let mut plain = DiskSources.names_with_stem(dir.path(), "tool");
+        plain.sort();
+        assert_eq!(plain, found);
+        // Listed once: a file made afterwards is not seen by this provider.
+        std::fs::write(dir.path().join("tool.py"), "").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(listed.names_with_stem(dir.path(), "tool").len(), 2);
+        assert!(listed.names_with_stem(&dir.path().join("missing"), "tool").is_empty());
+    }
 
     #[test]
     fn memory_tree_implies_directories() {

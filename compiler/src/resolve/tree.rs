@@ -215,11 +215,7 @@ pub fn lookup(dir: &Path, name: &str, sources: &dyn SourceProvider) -> Option<Re
 /// The script `name.EXT` in `dir` (a `#!` line and the executable bit, any
 /// extension), the first by file name when there are several.
 fn script_with_extension(dir: &Path, name: &str, sources: &dyn SourceProvider) -> Option<ResolvedObject> {
-    let mut candidates: Vec<String> = sources
-        .names_in(dir)
-        .into_iter()
-        .filter(|f| f.rsplit_once('.').is_some_and(|(stem, _)| stem == name))
-        .collect();
+    let mut candidates = sources.names_with_stem(dir, name);
     candidates.sort();
     candidates
         .into_iter()
