@@ -36,9 +36,13 @@ fn pfor_of_thirty_commands_on_a_three_channel_server() {
         Duration::from_secs(60),
     );
     assert_ok(&out, "30 0\n");
+    // At most ceil(30/3) logins. How many more than one depends on how many
+    // commands the scheduler has in flight at once, which the machine's load
+    // decides (one CI run had them all fit on one connection); the refusal
+    // path itself is tested against the pool in stdlib/tests/ssh_pool_limits.rs.
     let logins = sshd.connections();
     assert!(
-        (2..=10).contains(&logins),
-        "3 channels per connection: more than one login, at most ceil(30/3), got {logins}"
+        (1..=10).contains(&logins),
+        "3 channels per connection: at most ceil(30/3) logins, got {logins}"
     );
 }
