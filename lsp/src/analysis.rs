@@ -64,17 +64,21 @@ pub fn context(ws: &Workspace) -> CheckContext {
     CheckContext::new(Arc::new(SnapshotSources {
         ws: ws.clone(),
         entries: Mutex::new(HashMap::new()),
+        listings: Mutex::new(HashMap::new()),
     }))
 }
 
 /// A workspace snapshot as the compiler reads it: what is at each path is
 /// looked up once per context (a flow names the same callee and the same
 /// directories many times; each lookup on disk is a `stat`), which is sound
-/// because a context serves one snapshot.
+/// because a context serves one snapshot. So is each directory's listing,
+/// asked for every path that names no object (a path being typed), so a
+/// keystroke lists a directory at most once.
 #[derive(Debug)]
 struct SnapshotSources {
     ws: Workspace,
     entries: Mutex<HashMap<PathBuf, Option<Entry>>>,
+    listings: Mutex<HashMap<PathBuf, Vec<String>>>,
 }
 
 impl SnapshotSources {
@@ -102,7 +106,11 @@ impl SourceProvider for SnapshotSources {
     }
 
     fn names_in(&self, dir: &Path) -> Vec<String> {
-        self.ws.names_in(dir)
+        let mut listings = self.listings.lock().unwrap_or_else(PoisonError::into_inner);
+        listings
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| self.ws.names_in(dir))
+            .clone()
     }
 }
 
