@@ -8,7 +8,7 @@ use super::CodegenError;
 use crate::syntax::ast::{
     Args, BinaryOp, CompareOp, DictLiteral, Expr, ExprKind, Ident, Literal, PatternKind, StringPart, UnaryOp,
 };
-use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, ArithOp, CmpOp, Const, Instr, Slot};
+use jobflow_vm::bytecode::{ArgSpec, ArgSpecId, ArithOp, CmpOp, Const, ConstId, Instr, Slot};
 use jobflow_vm::value::PatternKind as VmPatternKind;
 
 /// The VM's comparison operator for a syntax one.
@@ -95,6 +95,16 @@ impl Gen<'_> {
         }
     }
 
+    /// Pushes the positional arguments of a method call (`x.name(a, b)`, or
+    /// `[x.name: a, b]`) and gives the operands of its instruction: the
+    /// argument count and the method's name.
+    pub(super) fn method_operands(&mut self, name: &Ident, args: &Args) -> (u16, ConstId) {
+        for a in &args.positional {
+            self.expr(a);
+        }
+        (args.positional.len() as u16, self.str_const(&name.name))
+    }
+
     /// What comes after the operand of a chain node (see [`Self::descend`]).
     fn post(&mut self, post: Post<'_>) {
         match post {
@@ -113,14 +123,8 @@ impl Gen<'_> {
             }
             Post::Nothing => {}
             Post::Method(name, args) => {
-                for a in &args.positional {
-                    self.expr(a);
-                }
-                let c = self.str_const(&name.name);
-                self.emit(Instr::CallMethod {
-                    argc: args.positional.len() as u16,
-                    name: c,
-                });
+                let (argc, name) = self.method_operands(name, args);
+                self.emit(Instr::CallMethod { argc, name });
             }
             Post::Call(args) => {
                 let spec = self.args(args, false, false);

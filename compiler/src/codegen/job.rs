@@ -221,14 +221,8 @@ impl Gen<'_> {
                 if let (ExprKind::Attr { object, name }, None, Some(args)) = (&x.head.kind, &x.input, &x.args) {
                     if Self::positional_only(args) {
                         self.expr(object);
-                        for a in &args.positional {
-                            self.expr(a);
-                        }
-                        let c = self.str_const(&name.name);
-                        self.emit(Instr::CallMethodJob {
-                            argc: args.positional.len() as u16,
-                            name: c,
-                        });
+                        let (argc, name) = self.method_operands(name, args);
+                        self.emit(Instr::CallMethodJob { argc, name });
                         return true;
                     }
                 }
